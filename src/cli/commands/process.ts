@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { migrate } from '../../server/db/migrate.ts';
+import { serve } from '../../server/main.ts';
+import { runWorker } from '../../server/worker.ts';
+import { fail, withRuntime } from '../runtime.ts';
+
+export function registerProcessCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP server (API, staff console). Migrates the database first.')
+    .action(() => serve().catch(fail));
+
+  program
+    .command('worker')
+    .description('Run background work (session clean-up now; imports, campaigns and reminders as they land).')
+    .action(() => runWorker().catch(fail));
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit (safe to run from several machines at once).')
+    .action(async () => {
+      const applied = await withRuntime(async (runtime) => migrate(runtime.ctx.db, runtime.ctx.logger));
+      process.stdout.write(
+        applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
+      );
+    });
+}

@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './commands/admin.ts';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerConfigCommand } from './commands/config.ts';
+import { registerKeysCommands } from './commands/keys.ts';
+import { registerProcessCommands } from './commands/process.ts';
+import { registerUserCommands } from './commands/users.ts';
+import { fail } from './runtime.ts';
+
+const program = new Command()
+  .name('candor')
+  .description('Candor: respond to a breach of your customers’ data without losing their trust.')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerProcessCommands(program);
+registerAdminCommands(program);
+registerUserCommands(program);
+registerAuditCommands(program);
+registerKeysCommands(program);
+registerConfigCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 64);
+  fail(error);
+}

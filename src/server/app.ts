@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAuditModule } from './modules/audit/index.ts';
+import { createAuthModule } from './modules/auth/index.ts';
+import { createKeysModule } from './modules/keys/index.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+import { createUsersModule } from './modules/users/index.ts';
+import { recordAudit } from './platform/audit/audit-log.ts';
+import type { PlatformContext } from './platform/context.ts';
+import { actorOf } from './platform/http/actors.ts';
+import { installConsoleAssets } from './platform/http/console-assets.ts';
+import { installGuard } from './platform/http/guard.ts';
+import { installErrorHandling } from './platform/http/problem.ts';
+import { type RouteEntry, trackRoutes } from './platform/http/route-table.ts';
+import { installSecurityHeaders } from './platform/http/security-headers.ts';
+
+const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  routes: RouteEntry[];
+}
+
+/** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
+export async function buildApp(ctx: PlatformContext, options: { webRoot?: string } = {}): Promise<BuiltApp> {
+  const { config } = ctx;
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: config.CANDOR_BODY_LIMIT,
+    trustProxy: config.CANDOR_TRUST_PROXY,
+    genReqId: () => randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const routes = trackRoutes(app);
+  installErrorHandling(app);
+  await installSecurityHeaders(app, config.isHttps);
+  await app.register(fastifyCookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Candor API',
+        version: '0.1.0',
+        description: 'Breach response. Authenticate with a session cookie or `Authorization: Bearer cnd_…`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const auth = createAuthModule(ctx);
+  installGuard(app, {
+    authenticate: auth.authenticate,
+    reauthWindowMs: config.CANDOR_REAUTH_WINDOW,
+    recordDenied: (request, principal, permission) =>
+      ctx.db.transaction().execute(async (tx) => {
+        await recordAudit(tx, {
+          actor: actorOf(principal),
+          action: 'access.denied',
+          outcome: 'denied',
+          requestId: request.id,
+          details: { permission, route: `${request.method} ${request.routeOptions.url ?? ''}` },
+        });
+      }),
+  });
+
+  const modules = [auth, createUsersModule(ctx), createAuditModule(ctx), createKeysModule(ctx)];
+  await app.register(systemRoutes(ctx));
+  for (const module of modules) for (const plugin of module.routes) await app.register(plugin);
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: { public: true, reason: 'API description' } }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+  await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
+  await app.ready();
+  return { app, routes };
+}

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one description of Candor's configuration. Parsed once at start from the environment; each key's
+ * description feeds `candor config` and the README table. No secret has a default: in embedded mode the
+ * keys are generated into the data directory on first start, with DATABASE_URL they must be given.
+ */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)\s*(ms|s|m|h|d)$/.exec(value.trim());
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 12h or 45s` });
+        return z.NEVER;
+      }
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms'];
+      return Number(match[1]) * unit;
+    });
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'])
+      .default('development')
+      .describe('Runtime mode; production turns off developer conveniences.'),
+    HOST: z.string().default('127.0.0.1').describe('Address the HTTP server listens on.'),
+    PORT: port.default(3000).describe('Port the HTTP server listens on.'),
+    CANDOR_PUBLIC_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Public base URL of this installation (e.g. https://breach.example.com); used in links. Default: http://localhost:PORT.',
+      ),
+    CANDOR_DATA_DIR: z
+      .string()
+      .default('./data')
+      .describe('Directory for the embedded PostgreSQL cluster and generated key files.'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional()
+      .describe(
+        'External PostgreSQL (15 or newer). When unset, Candor runs an embedded PostgreSQL under CANDOR_DATA_DIR.',
+      ),
+    CANDOR_EMBEDDED_PG_PORT: port
+      .default(0)
+      .describe('Port for the embedded PostgreSQL (0 picks a free port). Ignored with DATABASE_URL.'),
+    DATABASE_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(10)
+      .describe('Connections per process.'),
+    CANDOR_MASTER_KEY: z
+      .string()
+      .optional()
+      .describe(
+        'Key-encryption key: 32 random bytes, base64. Required with DATABASE_URL unless CANDOR_MASTER_KEY_FILE is set.',
+      ),
+    CANDOR_MASTER_KEY_PREVIOUS: z
+      .string()
+      .optional()
+      .describe(
+        'Comma-separated earlier master keys (base64), kept readable while `candor keys rotate` re-wraps.',
+      ),
+    CANDOR_MASTER_KEY_FILE: z
+      .string()
+      .optional()
+      .describe(
+        'Path to a key file (JSON, mode 0600) holding the master keys. Default in embedded mode: DATA_DIR/keys.json.',
+      ),
+    CANDOR_SESSION_IDLE_TIMEOUT: duration('30m').describe(
+      'A staff session ends after this long without a request.',
+    ),
+    CANDOR_SESSION_ABSOLUTE_TIMEOUT: duration('12h').describe(
+      'A staff session ends this long after sign-in, whatever happens.',
+    ),
+    CANDOR_REAUTH_WINDOW: duration('5m').describe(
+      'How long a re-authentication (password + code) allows sensitive changes such as roles, MFA and keys.',
+    ),
+    CANDOR_SETUP_LINK_TTL: duration('72h').describe('How long an invitation or setup link stays valid.'),
+    CANDOR_BODY_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe('Largest accepted request body in bytes for the JSON API.'),
+    CANDOR_TRUST_PROXY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true')
+      .describe('Trust X-Forwarded-* headers (set when behind a load balancer).'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('Log verbosity. Logs never carry personal data.'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.CANDOR_MASTER_KEY && !env.CANDOR_MASTER_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CANDOR_MASTER_KEY'],
+        message:
+          'is required with DATABASE_URL (or set CANDOR_MASTER_KEY_FILE); generate one with `openssl rand -base64 32`',
+      });
+    }
+    if (env.CANDOR_MASTER_KEY && env.CANDOR_MASTER_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CANDOR_MASTER_KEY_FILE'],
+        message: 'set either CANDOR_MASTER_KEY or CANDOR_MASTER_KEY_FILE, not both',
+      });
+    }
+  });
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  publicUrl: string;
+  dataDir: string;
+  isEmbeddedDatabase: boolean;
+  isHttps: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const value = variable in env && !/KEY|URL/.test(variable) ? ` (got "${env[variable]}")` : '';
+    throw new ConfigError(variable, `${issue.message}${value}`);
+  }
+  const raw = parsed.data;
+  const publicUrl = (raw.CANDOR_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  return {
+    ...raw,
+    publicUrl,
+    dataDir: path.resolve(raw.CANDOR_DATA_DIR),
+    isEmbeddedDatabase: !raw.DATABASE_URL,
+    isHttps: publicUrl.startsWith('https://'),
+  };
+}
+
+/** Rows for `candor config` and the README table, straight from the schema. */
+export function describeConfig(): Array<{ name: string; default: string; description: string }> {
+  const shape = configSchema.shape as Record<string, z.ZodType>;
+  return Object.entries(shape).map(([name, schema]) => {
+    let fallback = '';
+    const probe = z.object({ v: schema }).safeParse({});
+    if (probe.success && probe.data.v !== undefined) {
+      const input = (schema as z.ZodType & { def?: { defaultValue?: unknown } }).def?.defaultValue;
+      fallback = String(input ?? probe.data.v);
+    }
+    return { name, default: fallback, description: schema.description ?? '' };
+  });
+}

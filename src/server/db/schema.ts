@@ -1,0 +1,128 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../../shared/permissions.ts';
+
+/** Kysely's view of the schema in ./migrations. Keep in step with every migration. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** Has a database default, may be updated. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: Generated<string>;
+  role: Role;
+  status: Generated<'invited' | 'active' | 'disabled'>;
+  password_hash: string | null;
+  totp_secret: Buffer | null;
+  totp_pending_secret: Buffer | null;
+  totp_enrolled_at: Timestamp | null;
+  totp_last_step: number | null;
+  last_sign_in_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface SignInThrottleTable {
+  key_hash: Buffer;
+  failures: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: Buffer;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SetupLinksTable {
+  token_hash: Buffer;
+  user_id: string | null;
+  purpose: 'bootstrap' | 'setup' | 'reset';
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type SessionStage = 'password' | 'enroll' | 'active';
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  user_id: string;
+  stage: SessionStage;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  reauthenticated_at: Timestamp | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: Buffer;
+  prefix: string;
+  role: Role;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface DataKeysTable {
+  id: string;
+  purpose: 'encryption' | 'blind_index';
+  wrapped_key: Buffer;
+  master_key_id: string;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  rewrapped_at: Timestamp | null;
+}
+
+export type ActorType = 'user' | 'api_token' | 'cli' | 'system' | 'anonymous';
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditLogTable {
+  seq: number;
+  at: Timestamp;
+  actor_type: ActorType;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  request_id: string | null;
+  outcome: AuditOutcome;
+  details: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_throttle: SignInThrottleTable;
+  setup_links: SetupLinksTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  data_keys: DataKeysTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type AuditRow = Selectable<AuditLogTable>;

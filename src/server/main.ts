@@ -1,0 +1,33 @@
+import { buildApp } from './app.ts';
+import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+/** `candor serve`: the HTTP server until SIGINT/SIGTERM, then a graceful stop. */
+export async function serve(): Promise<void> {
+  const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
+  const { config, logger } = runtime.ctx;
+  const { app } = await buildApp(runtime.ctx);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ url: config.publicUrl }, 'Candor is running');
+  // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
+  // terminal, never into the logs.
+  const bootstrap = await issueBootstrapLinkIfEmpty(runtime.ctx);
+  if (bootstrap) {
+    process.stdout.write(
+      `\n  Candor is running at ${config.publicUrl}\n\n  No admin yet. Open this one-time link to create the first admin account\n` +
+        `  (valid until ${bootstrap.expiresAt.toISOString()}; restart to get a new one):\n\n    ${bootstrap.setupUrl}\n\n`,
+    );
+  }
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { AuditEntryDto, auditQuery } from '../../../shared/contracts/audit.ts';
+import type { Executor } from '../../db/database.ts';
+import type { AuditRow } from '../../db/schema.ts';
+
+type Filters = z.output<typeof auditQuery>;
+
+export function toAuditDto(row: AuditRow): AuditEntryDto {
+  return {
+    seq: row.seq,
+    at: new Date(row.at).toISOString(),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorLabel: row.actor_label,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    requestId: row.request_id,
+    outcome: row.outcome,
+    details: row.details,
+    hash: row.hash.toString('hex'),
+  };
+}
+
+/** Newest first, filtered, paged by sequence number. `action` matches a prefix ("auth." finds all sign-in events). */
+export async function queryAudit(
+  db: Executor,
+  filters: Filters,
+): Promise<{ entries: AuditEntryDto[]; nextBefore: number | null }> {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (filters.action) query = query.where('action', 'like', `${filters.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
+  if (filters.targetType) query = query.where('target_type', '=', filters.targetType);
+  if (filters.targetId) query = query.where('target_id', '=', filters.targetId);
+  if (filters.outcome) query = query.where('outcome', '=', filters.outcome);
+  if (filters.from) query = query.where('at', '>=', new Date(filters.from));
+  if (filters.to) query = query.where('at', '<', new Date(filters.to));
+  if (filters.before) query = query.where('seq', '<', filters.before);
+  const rows = await query
+    .orderBy('seq', 'desc')
+    .limit(filters.limit + 1)
+    .execute();
+  const page = rows.slice(0, filters.limit);
+  return {
+    entries: page.map(toAuditDto),
+    nextBefore: rows.length > filters.limit ? (page.at(-1)?.seq ?? null) : null,
+  };
+}

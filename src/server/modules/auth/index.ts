@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import type { PlatformContext } from '../../platform/context.ts';
+import type { Principal } from '../../platform/http/access.ts';
+import { apiTokenRoutes } from './api-tokens.routes.ts';
+import { resolveApiToken } from './api-tokens.service.ts';
+import { deleteExpiredSessions } from './auth.repository.ts';
+import { authRoutes } from './auth.routes.ts';
+import { resolveSession, SESSION_COOKIE } from './sessions.ts';
+
+/** Staff authentication: sessions, MFA, setup links and API tokens. The module's only public door. */
+export function createAuthModule(ctx: Pick<PlatformContext, 'db' | 'config' | 'crypto'>) {
+  return {
+    routes: [authRoutes(ctx), apiTokenRoutes(ctx)],
+    async authenticate(request: FastifyRequest): Promise<Principal | null> {
+      const header = request.headers.authorization;
+      if (header?.startsWith('Bearer ')) return resolveApiToken(ctx.db, header.slice(7).trim());
+      const token = request.cookies[SESSION_COOKIE];
+      return token ? resolveSession(ctx.db, ctx.config, token) : null;
+    },
+    /** For the worker: drop sessions past their idle or absolute expiry. */
+    async purgeExpiredSessions(): Promise<number> {
+      const result = await deleteExpiredSessions(ctx.db, ctx.config.CANDOR_SESSION_IDLE_TIMEOUT);
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export { issueBootstrapLinkIfEmpty, issueSetupLink } from './enrollment.service.ts';
+export { assertStrongPassword } from './passwords.ts';
+export { SESSION_COOKIE } from './sessions.ts';
+export { totpCode } from './totp.ts';
+export type AuthModule = ReturnType<typeof createAuthModule>;

@@ -1,0 +1,48 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM with the key id in every ciphertext:
+ *   [0x01 version][key id length][key id ascii][12-byte IV][16-byte tag][ciphertext]
+ * The header and a caller-given context (e.g. "users.totp_secret") are authenticated as associated data,
+ * so a ciphertext moved to another column, or given another key id, fails to decrypt.
+ */
+const VERSION = 0x01;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class DecryptionError extends Error {}
+
+export function seal(key: Buffer, keyId: string, plaintext: Buffer, context: string): Buffer {
+  const id = Buffer.from(keyId, 'ascii');
+  const header = Buffer.concat([Buffer.from([VERSION, id.length]), id]);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.concat([header, Buffer.from(context, 'utf8')]));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+}
+
+export function keyIdOf(ciphertext: Buffer): string {
+  if (ciphertext.length < 2 || ciphertext[0] !== VERSION)
+    throw new DecryptionError('unknown ciphertext format');
+  const length = ciphertext[1]!;
+  if (ciphertext.length < 2 + length + IV_BYTES + TAG_BYTES)
+    throw new DecryptionError('ciphertext is truncated');
+  return ciphertext.subarray(2, 2 + length).toString('ascii');
+}
+
+export function open(key: Buffer, ciphertext: Buffer, context: string): Buffer {
+  const headerLength = 2 + ciphertext[1]!;
+  const header = ciphertext.subarray(0, headerLength);
+  const iv = ciphertext.subarray(headerLength, headerLength + IV_BYTES);
+  const tag = ciphertext.subarray(headerLength + IV_BYTES, headerLength + IV_BYTES + TAG_BYTES);
+  const body = ciphertext.subarray(headerLength + IV_BYTES + TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.concat([header, Buffer.from(context, 'utf8')]));
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch {
+    throw new DecryptionError('ciphertext failed authentication (tampered, or wrong key or context)');
+  }
+}

@@ -1,0 +1,51 @@
+import { createAuthModule } from './modules/auth/index.ts';
+import { openRuntime } from './runtime.ts';
+
+/**
+ * `candor worker`: background work, on as many machines as needed. Today: removing expired sessions and
+ * spent setup links every minute. Later modules (imports, campaigns, reminders) add their jobs here.
+ */
+const INTERVAL_MS = 60_000;
+
+export async function runWorker(): Promise<void> {
+  const runtime = await openRuntime({ applicationName: 'candor-worker' });
+  const { logger, db } = runtime.ctx;
+  const auth = createAuthModule(runtime.ctx);
+  let timer: NodeJS.Timeout | undefined;
+  let isStopping = false;
+
+  const tick = async () => {
+    try {
+      const sessions = await auth.purgeExpiredSessions();
+      const links = await db
+        .deleteFrom('setup_links')
+        .where((eb) =>
+          eb.or([
+            eb('used_at', '<', new Date(Date.now() - 30 * 86_400_000)),
+            eb('expires_at', '<', new Date(Date.now() - 30 * 86_400_000)),
+          ]),
+        )
+        .executeTakeFirst();
+      if (sessions > 0 || Number(links.numDeletedRows) > 0) {
+        logger.info(
+          { sessions, setupLinks: Number(links.numDeletedRows) },
+          'removed expired sessions and setup links',
+        );
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'maintenance pass failed; retrying next minute');
+    }
+    if (!isStopping) timer = setTimeout(() => void tick(), INTERVAL_MS);
+  };
+
+  logger.info('worker started');
+  await tick();
+  const stop = async () => {
+    isStopping = true;
+    if (timer) clearTimeout(timer);
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

@@ -1,0 +1,6 @@
+export * from './audit.ts';
+export * from './auth.ts';
+export * from './common.ts';
+export * from './keys.ts';
+export * from './tokens.ts';
+export * from './users.ts';
