@@ -159,13 +159,20 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Rows for `candor config` and the README table, straight from the schema. */
 export function describeConfig(): Array<{ name: string; default: string; description: string }> {
   const shape = configSchema.shape as Record<string, z.ZodType>;
-  return Object.entries(shape).map(([name, schema]) => {
-    let fallback = '';
-    const probe = z.object({ v: schema }).safeParse({});
-    if (probe.success && probe.data.v !== undefined) {
-      const input = (schema as z.ZodType & { def?: { defaultValue?: unknown } }).def?.defaultValue;
-      fallback = String(input ?? probe.data.v);
-    }
-    return { name, default: fallback, description: schema.description ?? '' };
-  });
+  return Object.entries(shape).map(([name, schema]) => ({
+    name,
+    default: inputDefault(schema),
+    description: schema.description ?? '',
+  }));
+}
+
+/** The default as the user would write it (before transforms such as "30m" → milliseconds). */
+function inputDefault(schema: z.ZodType): string {
+  let def = (schema as unknown as { def: Record<string, unknown> }).def;
+  for (let depth = 0; depth < 5 && def; depth++) {
+    if ('defaultValue' in def) return String(def.defaultValue);
+    const inner = (def.in ?? def.innerType) as { def: Record<string, unknown> } | undefined;
+    def = inner?.def as Record<string, unknown>;
+  }
+  return '';
 }
