@@ -98,3 +98,12 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
 export function can(role: Role, permission: Permission): boolean {
   return rolePermissions[role].has(permission);
 }
+
+/**
+ * What a credential may do: its role's permissions, except that API tokens never act on a person's own
+ * session, password or MFA (`session:self`): those need the person.
+ */
+export function canCredential(kind: 'session' | 'token', role: Role, permission: Permission): boolean {
+  if (kind === 'token' && permission === 'session:self') return false;
+  return can(role, permission);
+}

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { can } from '../../../shared/permissions.ts';
+import { canCredential } from '../../../shared/permissions.ts';
 import { AppError } from '../errors.ts';
 import type { Access, Principal } from './access.ts';
 
@@ -51,11 +51,13 @@ export function installGuard(app: FastifyInstance, deps: GuardDeps): void {
       }
     }
 
-    if (!can(principal.role, access.permission)) {
+    if (!canCredential(principal.kind, principal.role, access.permission)) {
       await deps.recordDenied(request, principal, access.permission);
       throw new AppError(
         'forbidden',
-        `Your role (${principal.role}) does not allow this. Ask an admin if you need it.`,
+        principal.kind === 'token' && access.permission === 'session:self'
+          ? 'API tokens cannot act on a person’s session, password or MFA. Sign in as that person instead.'
+          : `Your role (${principal.role}) does not allow this. Ask an admin if you need it.`,
       );
     }
 
