@@ -14,6 +14,8 @@ import { createLogger, type Logger } from './platform/logging/logger.ts';
  */
 export interface Runtime {
   ctx: PlatformContext;
+  /** Migrations this process applied at start (empty when another process had already). */
+  appliedMigrations: string[];
   close(): Promise<void>;
 }
 
@@ -48,10 +50,11 @@ export async function openRuntime(
   }
   const db = createDb({ url, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.applicationName });
   try {
-    await migrate(db, logger);
+    const appliedMigrations = await migrate(db, logger);
     const crypto = await createPiiCrypto(db, ring);
     return {
       ctx: { config, db, logger, crypto, masterKeys: ring },
+      appliedMigrations,
       async close() {
         crypto.close();
         await db.destroy();

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { migrate } from '../../server/db/migrate.ts';
 import { serve } from '../../server/main.ts';
 import { runWorker } from '../../server/worker.ts';
 import { fail, withRuntime } from '../runtime.ts';
@@ -19,7 +18,8 @@ export function registerProcessCommands(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations and exit (safe to run from several machines at once).')
     .action(async () => {
-      const applied = await withRuntime(async (runtime) => migrate(runtime.ctx.db, runtime.ctx.logger));
+      // Opening the runtime applies pending migrations (under the lock); report what this run applied.
+      const applied = await withRuntime(async (runtime) => runtime.appliedMigrations);
       process.stdout.write(
         applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
       );

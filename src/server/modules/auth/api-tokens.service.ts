@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ApiTokenSummary } from '../../../shared/contracts/tokens.ts';
-import type { Role } from '../../../shared/permissions.ts';
+import { can, type Role } from '../../../shared/permissions.ts';
 import type { Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -120,6 +120,7 @@ export async function resolveApiToken(db: Executor, token: string): Promise<Prin
       'api_tokens.name',
       'api_tokens.created_by',
       'api_tokens.last_used_at',
+      'users.role as creator_role',
     ])
     .where('api_tokens.token_hash', '=', hashToken(token))
     .where('api_tokens.revoked_at', 'is', null)
@@ -128,7 +129,8 @@ export async function resolveApiToken(db: Executor, token: string): Promise<Prin
     )
     .where('users.status', '=', 'active')
     .executeTakeFirst();
-  if (!row) return null;
+  // A token lives only while its creator may still manage tokens (demoted or disabled creators end it).
+  if (!row || !can(row.creator_role, 'tokens:manage')) return null;
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
   }

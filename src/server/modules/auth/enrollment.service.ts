@@ -128,6 +128,7 @@ export async function startEnrollment(deps: Deps, principal: Principal) {
   assertMayEnroll(deps, principal);
   const user = await repo.findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('unauthenticated', 'Sign in to continue.');
+  assertNotAlreadyEnrolled(principal, user.totp_secret);
   const secret = newTotpSecret();
   await deps.db
     .updateTable('users')
@@ -146,6 +147,7 @@ export async function confirmEnrollment(
 ): Promise<{ recoveryCodes: string[]; session?: { token: string } }> {
   assertMayEnroll(deps, principal);
   const user = await repo.findUserById(deps.db, principal.userId);
+  if (user) assertNotAlreadyEnrolled(principal, user.totp_secret);
   if (!user?.totp_pending_secret) {
     throw new AppError(
       'bad_request',
@@ -162,7 +164,7 @@ export async function confirmEnrollment(
   }
   const recoveryCodes = Array.from({ length: 10 }, newRecoveryCode);
   return deps.db.transaction().execute(async (tx) => {
-    await tx
+    let update = tx
       .updateTable('users')
       .set({
         totp_secret: deps.crypto.encrypt(secret, TOTP_CONTEXT),
@@ -172,10 +174,15 @@ export async function confirmEnrollment(
         status: 'active',
         updated_at: sql`now()`,
       })
-      .where('id', '=', user.id)
-      .execute();
+      .where('id', '=', user.id);
+    // Guarded: a second half-signed-in session cannot swap an authenticator enrolled meanwhile.
+    if (principal.stage === 'enroll') update = update.where('totp_secret', 'is', null);
+    const enrolled = await update.returning('id').executeTakeFirst();
+    if (!enrolled) throw alreadyEnrolled();
     await repo.replaceRecoveryCodes(tx, user.id, recoveryCodes.map(hashRecoveryCode));
     let session: { token: string } | undefined;
+    // A new authenticator ends every other session of the account (they may belong to whoever knew the password).
+    await repo.deleteSessionsOfUser(tx, user.id, principal.credentialId);
     if (principal.stage === 'enroll') {
       const token = newToken();
       await repo.advanceSession(tx, principal.credentialId, 'enroll', 'active', hashToken(token), newToken());
@@ -186,9 +193,6 @@ export async function confirmEnrollment(
         .execute();
       await tx.updateTable('users').set({ last_sign_in_at: sql`now()` }).where('id', '=', user.id).execute();
       session = { token };
-    } else {
-      // A changed authenticator ends every other session.
-      await repo.deleteSessionsOfUser(tx, user.id, principal.credentialId);
     }
     await recordAudit(tx, {
       actor: actorOf(principal),
@@ -215,9 +219,20 @@ export async function regenerateRecoveryCodes(deps: Deps, principal: Principal, 
   return { recoveryCodes };
 }
 
+function alreadyEnrolled(): AppError {
+  return new AppError(
+    'conflict',
+    'An authenticator is already set up for this account. Sign in with it, or ask an admin to reset MFA.',
+  );
+}
+
+function assertNotAlreadyEnrolled(principal: Principal, totpSecret: Buffer | null): void {
+  if (principal.stage === 'enroll' && totpSecret !== null) throw alreadyEnrolled();
+}
+
 /** During sign-up anyone may enroll; replacing an enrolled authenticator needs a fresh re-authentication. */
 function assertMayEnroll(deps: Deps, principal: Principal): void {
-  if (principal.stage === 'enroll') return;
+  if (principal.stage === 'enroll') return; // and the user has no authenticator yet: checked with the user row
   const at = principal.reauthenticatedAt?.getTime() ?? 0;
   if (principal.kind !== 'session' || Date.now() - at > deps.config.CANDOR_REAUTH_WINDOW) {
     throw new AppError(

@@ -191,6 +191,7 @@ export async function reauthenticate(
   input: { password: string; code: string },
   meta: RequestMeta,
 ): Promise<Date> {
+  await assertNotLocked(deps.db, throttleKey.secondFactor(principal.userId));
   const user = await repo.findUserById(deps.db, principal.userId);
   const isPasswordRight = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!isPasswordRight) {
@@ -238,6 +239,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
 ) {
+  await assertNotLocked(deps.db, throttleKey.secondFactor(principal.userId));
   const user = await repo.findUserById(deps.db, principal.userId);
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
     await recordFailure(deps.db, throttleKey.secondFactor(principal.userId));

@@ -30,6 +30,7 @@ export function currentStep(now = Date.now()): number {
 }
 
 export function matchTotp(secretBase32: string, code: string, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   const totp = totpFor(secretBase32);
   const given = Buffer.from(code.padEnd(6, ' ').slice(0, 6));
   let matched: number | null = null;

@@ -32,15 +32,16 @@ export function keyIdOf(ciphertext: Buffer): string {
 }
 
 export function open(key: Buffer, ciphertext: Buffer, context: string): Buffer {
-  const headerLength = 2 + ciphertext[1]!;
-  const header = ciphertext.subarray(0, headerLength);
-  const iv = ciphertext.subarray(headerLength, headerLength + IV_BYTES);
-  const tag = ciphertext.subarray(headerLength + IV_BYTES, headerLength + IV_BYTES + TAG_BYTES);
-  const body = ciphertext.subarray(headerLength + IV_BYTES + TAG_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(Buffer.concat([header, Buffer.from(context, 'utf8')]));
-  decipher.setAuthTag(tag);
+  keyIdOf(ciphertext); // validates the version and that the lengths fit before anything is sliced
   try {
+    const headerLength = 2 + ciphertext[1]!;
+    const header = ciphertext.subarray(0, headerLength);
+    const iv = ciphertext.subarray(headerLength, headerLength + IV_BYTES);
+    const tag = ciphertext.subarray(headerLength + IV_BYTES, headerLength + IV_BYTES + TAG_BYTES);
+    const body = ciphertext.subarray(headerLength + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(Buffer.concat([header, Buffer.from(context, 'utf8')]));
+    decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {
     throw new DecryptionError('ciphertext failed authentication (tampered, or wrong key or context)');
