@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerConfigCommand } from './commands/config.ts';
+import { registerIncidentCommands } from './commands/incidents.ts';
 import { registerKeysCommands } from './commands/keys.ts';
+import { registerPeopleCommands } from './commands/people.ts';
 import { registerProcessCommands } from './commands/process.ts';
 import { registerUserCommands } from './commands/users.ts';
 import { fail } from './runtime.ts';
@@ -18,6 +20,8 @@ registerAdminCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
 registerKeysCommands(program);
+registerIncidentCommands(program);
+registerPeopleCommands(program);
 registerConfigCommand(program);
 
 try {

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
+import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { createUsersModule } from './modules/users/index.ts';
@@ -76,7 +77,13 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
       }),
   });
 
-  const modules = [auth, createUsersModule(ctx), createAuditModule(ctx), createKeysModule(ctx)];
+  const modules = [
+    auth,
+    createUsersModule(ctx),
+    createAuditModule(ctx),
+    createKeysModule(ctx),
+    createIncidentsModule(ctx),
+  ];
   await app.register(systemRoutes(ctx));
   for (const module of modules) for (const plugin of module.routes) await app.register(plugin);
 

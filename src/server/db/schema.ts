@@ -104,6 +104,116 @@ export interface AuditLogTable {
   hash: Buffer;
 }
 
+export interface IncidentsTable {
+  id: Generated<string>;
+  title: string;
+  description: Generated<string>;
+  aware_at: Timestamp;
+  occurred_at: Timestamp | null;
+  detected_at: Timestamp | null;
+  is_demo: Generated<boolean>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export type ImportStatus = 'pending' | 'parsing' | 'resolving' | 'done' | 'failed' | 'duplicate';
+
+export interface ImportsTable {
+  id: Generated<string>;
+  incident_id: string;
+  file_name: string;
+  file_sha256: Buffer;
+  file_bytes: number;
+  source_path: string | null;
+  is_upload: Generated<boolean>;
+  format: 'csv' | 'jsonl';
+  encoding: Generated<'utf8' | 'latin1'>;
+  default_country: string | null;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  status: Generated<ImportStatus>;
+  checkpoint_line: Generated<number>;
+  rows_total: Generated<number>;
+  accepted: Generated<number>;
+  rejected: Generated<number>;
+  bytes_done: Generated<number>;
+  rn_base: number;
+  people_before: number | null;
+  people_after: number | null;
+  conflicts_found: number | null;
+  error: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface SourceRecordsTable {
+  incident_id: string;
+  rn: number;
+  import_id: string;
+  line_no: number;
+  customer_idx: Buffer | null;
+  national_idx: Buffer | null;
+  email_idx: Buffer | null;
+  phone_idx: Buffer | null;
+  categories: number;
+  country: string | null;
+  region: string | null;
+  locale: string | null;
+  has_email: boolean;
+  has_phone: boolean;
+  has_postal: boolean;
+  payload: Buffer;
+}
+
+export interface ImportIssuesTable {
+  import_id: string;
+  line_no: number;
+  severity: 'rejected' | 'warning';
+  reason: string;
+  field: string | null;
+}
+
+export interface RecordPeopleTable {
+  incident_id: string;
+  rn: number;
+  pn: number;
+}
+
+export interface PeopleTable {
+  id: Generated<string>;
+  incident_id: string;
+  pn: number;
+  categories: number;
+  risk_tier: 'high' | 'medium' | 'low';
+  jurisdiction: string;
+  jurisdiction_disputed: Generated<boolean>;
+  locale: string | null;
+  reachable_email: boolean;
+  reachable_phone: boolean;
+  reachable_postal: boolean;
+  record_count: number;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export type IdentifierKind = 'customer_id' | 'national_id' | 'email' | 'phone';
+
+export interface ResolutionConflictsTable {
+  id: Generated<string>;
+  incident_id: string;
+  rn_a: number;
+  rn_b: number;
+  shared: IdentifierKind;
+  differing: 'customer_id' | 'national_id';
+  status: Generated<'open' | 'merged' | 'kept_apart'>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: CreatedAt;
@@ -119,6 +229,13 @@ export interface Database {
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationsTable;
+  incidents: IncidentsTable;
+  imports: ImportsTable;
+  source_records: SourceRecordsTable;
+  import_issues: ImportIssuesTable;
+  record_people: RecordPeopleTable;
+  people: PeopleTable;
+  resolution_conflicts: ResolutionConflictsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

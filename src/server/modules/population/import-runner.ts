@@ -1,0 +1,491 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type pg from 'pg';
+import { dbOnClient, poolOf } from '../../db/database.ts';
+import type { ImportStatus } from '../../db/schema.ts';
+import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { copyBytea, copyIn, copyText } from './copy.ts';
+import { type InputEncoding, InputError, type InputFormat, openInput } from './input/read-input.ts';
+import { detectMapping, type Mapping } from './mapping.ts';
+import { type BuiltRecord, compileMapping, createRecordBuilder, type RowIssue } from './record-builder.ts';
+import { resolveIncident } from './resolve.ts';
+
+/**
+ * Imports one file into one incident, resumably:
+ *  1. the file's SHA-256 identifies it: the same file again into the same incident adds nothing, and an
+ *     unfinished import of it resumes;
+ *  2. rows are parsed, normalized, sealed and written in batches by COPY; each batch commits together with
+ *     the import's checkpoint (last line) and counters, so after a kill at any point a re-run skips exactly
+ *     the committed lines: nothing lost, nothing twice;
+ *  3. identity resolution then recomputes the incident's people (idempotent, one transaction).
+ * One import per incident at a time (an advisory lock); imports into different incidents run in parallel.
+ */
+export interface ImportProgress {
+  phase: 'hashing' | 'parsing' | 'resolving' | 'done';
+  detail?: string;
+  line: number;
+  accepted: number;
+  rejected: number;
+  bytesDone: number;
+  bytesTotal: number;
+  rowsPerSecond: number;
+}
+
+export interface ImportSummary {
+  importId: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  people: number;
+  newPeople: number;
+  conflicts: number;
+  isDuplicate: boolean;
+  mapping: Mapping;
+  unmapped: string[];
+}
+
+export interface ImportRequest {
+  incidentId: string;
+  path: string;
+  fileName: string;
+  format?: InputFormat | undefined;
+  encoding?: InputEncoding | undefined;
+  mapping?: Mapping | undefined;
+  defaultCountry?: string | undefined;
+  isUpload?: boolean;
+  actor: Actor;
+  requestId?: string | undefined;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'>;
+
+const BATCH_ROWS = 5000;
+const SAMPLE_ROWS = 200;
+const LOCK_CLASS = 7_317_100;
+
+export async function sha256File(path: string, onBytes?: (bytes: number) => void): Promise<Buffer> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    onBytes?.(bytes);
+  }
+  return hash.digest();
+}
+
+/** Reads the header and a sample, and proposes a mapping (for the CLI's printout and the console's preview). */
+export async function previewFile(
+  path: string,
+  options: { format?: InputFormat; encoding?: InputEncoding; fileName?: string },
+) {
+  const input = await openInput(path, options);
+  const samples: Array<Record<string, string>> = [];
+  const errors: Array<{ line: number; error: string }> = [];
+  for await (const row of input.rows) {
+    if (row.error) errors.push({ line: row.line, error: row.error });
+    else samples.push(Object.fromEntries(input.headers.map((h, i) => [h, row.values?.[i] ?? ''])));
+    if (samples.length >= SAMPLE_ROWS) break;
+  }
+  await input.rows.return(undefined);
+  const detected = detectMapping(input.headers, samples);
+  return {
+    format: input.format,
+    isGzip: input.isGzip,
+    headers: [...input.headers],
+    samples,
+    errors,
+    ...detected,
+  };
+}
+
+export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportSummary> {
+  const { db } = deps;
+  const incident = await db
+    .selectFrom('incidents')
+    .select('id')
+    .where('id', '=', request.incidentId)
+    .executeTakeFirst();
+  if (!incident)
+    throw new AppError(
+      'not_found',
+      `No incident ${request.incidentId}. Create one with \`candor incident create\`.`,
+    );
+  const stat = await fs.promises.stat(request.path).catch(() => {
+    throw new AppError(
+      'bad_request',
+      `Cannot read ${request.fileName}: the file does not exist or is not readable.`,
+    );
+  });
+  const progress = progressReporter(request.onProgress, stat.size);
+  progress.update({ phase: 'hashing' });
+  const sha = await sha256File(request.path, (bytes) =>
+    progress.update({ phase: 'hashing', bytesDone: bytes }),
+  );
+
+  const pool = poolOf(db);
+  const lockClient = await pool.connect();
+  try {
+    await lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, request.incidentId]);
+    let job = await db
+      .selectFrom('imports')
+      .selectAll()
+      .where('incident_id', '=', request.incidentId)
+      .where('file_sha256', '=', sha)
+      .where('status', '!=', 'failed')
+      .executeTakeFirst();
+    if (job?.status === 'done' || job?.status === 'duplicate') {
+      const summary = summaryOf(job, [], true);
+      await db.transaction().execute((tx) =>
+        recordAudit(tx, {
+          actor: request.actor,
+          action: 'import.skipped_duplicate',
+          requestId: request.requestId,
+          target: { type: 'import', id: job!.id },
+        }),
+      );
+      return summary;
+    }
+    let unmapped: string[] = [];
+    if (!job) {
+      const preview = await previewFile(request.path, {
+        format: request.format,
+        encoding: request.encoding,
+        fileName: request.fileName,
+      });
+      const mapping = request.mapping ?? preview.mapping;
+      unmapped = preview.headers.filter((h) => !(h in mapping));
+      job = await db.transaction().execute(async (tx) => {
+        const base = await tx
+          .selectFrom('imports')
+          .select((eb) => eb.fn.max('rn_base').as('max'))
+          .where('incident_id', '=', request.incidentId)
+          .executeTakeFirst();
+        const row = await tx
+          .insertInto('imports')
+          .values({
+            incident_id: request.incidentId,
+            file_name: request.fileName.slice(0, 300),
+            file_sha256: sha,
+            file_bytes: stat.size,
+            source_path: request.path,
+            is_upload: request.isUpload ?? false,
+            format: preview.format,
+            encoding: request.encoding ?? 'utf8',
+            default_country: request.defaultCountry ?? null,
+            mapping: JSON.stringify(mapping),
+            status: 'parsing',
+            // 2^32 lines per import, so record numbers of different imports never collide.
+            rn_base: Number(base?.max ?? 0) + 2 ** 32,
+            created_by: request.actor.label,
+            started_at: new Date(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(tx, {
+          actor: request.actor,
+          action: 'import.started',
+          requestId: request.requestId,
+          target: { type: 'import', id: row.id },
+          details: {
+            incidentId: request.incidentId,
+            format: preview.format,
+            unmappedColumns: unmapped.length,
+          },
+        });
+        return row;
+      });
+    }
+    if (job.status === 'parsing' || job.status === 'pending')
+      await parseIntoRecords(deps, job, request.path, progress);
+    return await finishImport(deps, job.id, request, progress, unmapped);
+  } catch (error) {
+    if (error instanceof InputError) {
+      throw new AppError('bad_request', error.message, { cause: error });
+    }
+    throw error;
+  } finally {
+    await lockClient
+      .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, request.incidentId])
+      .catch(() => {});
+    lockClient.release();
+  }
+}
+
+type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
+
+function loadImport(deps: Deps, importId: string) {
+  return deps.db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
+}
+
+async function parseIntoRecords(
+  deps: Deps,
+  job: ImportRow,
+  path: string,
+  progress: ProgressReporter,
+): Promise<void> {
+  const input = await openInput(path, {
+    format: job.format,
+    encoding: job.encoding,
+    fileName: job.file_name,
+  });
+  const mapping = job.mapping as Mapping;
+  const skipThrough = Number(job.checkpoint_line);
+  let accepted = Number(job.accepted);
+  let rejected = Number(job.rejected);
+  let rowsTotal = Number(job.rows_total);
+  progress.update({ phase: 'parsing', accepted, rejected, line: skipThrough });
+  let builder = createRecordBuilder(compileMapping(input.headers, mapping), deps.crypto, {
+    defaultCountry: job.default_country,
+  });
+  let headerCount = input.headers.length;
+
+  const writer = await poolOf(deps.db).connect();
+  let records: string[] = [];
+  let issues: Array<{ line: number; issue: RowIssue }> = [];
+  let lastLine = skipThrough;
+  let inFlight: Promise<void> = Promise.resolve();
+  let flushedLine = skipThrough;
+  const flush = () => {
+    if (lastLine === flushedLine) return inFlight;
+    flushedLine = lastLine;
+    const batch = { records, issues, lastLine, accepted, rejected, rowsTotal, bytes: input.bytesRead() };
+    records = [];
+    issues = [];
+    const previous = inFlight;
+    inFlight = previous.then(() => writeBatch(writer, job, batch));
+    return previous;
+  };
+  try {
+    for await (const row of input.rows) {
+      if (row.line <= skipThrough) continue;
+      if (input.headers.length !== headerCount) {
+        // JSON lines met a new key: recompile so its column is read (unmapped keys stay ignored).
+        headerCount = input.headers.length;
+        builder = createRecordBuilder(compileMapping(input.headers, mapping), deps.crypto, {
+          defaultCountry: job.default_country,
+        });
+      }
+      rowsTotal++;
+      lastLine = row.line;
+      if (row.error || !row.values) {
+        rejected++;
+        issues.push({
+          line: row.line,
+          issue: { severity: 'rejected', reason: row.error ?? 'unreadable row', field: null },
+        });
+      } else {
+        const result = builder.build(row.values);
+        if ('rejection' in result) {
+          rejected++;
+          issues.push({ line: row.line, issue: result.rejection });
+        } else {
+          accepted++;
+          records.push(recordLine(job, row.line, result.record));
+          for (const warning of result.warnings) issues.push({ line: row.line, issue: warning });
+        }
+      }
+      if (records.length + issues.length >= BATCH_ROWS) {
+        await flush();
+        progress.update({
+          phase: 'parsing',
+          line: lastLine,
+          accepted,
+          rejected,
+          bytesDone: input.bytesRead(),
+        });
+      }
+    }
+    await flush();
+    await inFlight;
+    progress.update({ phase: 'parsing', line: lastLine, accepted, rejected, bytesDone: input.bytesRead() });
+  } finally {
+    await inFlight.catch(() => {});
+    writer.release();
+  }
+}
+
+const COPY_RECORDS =
+  'COPY source_records (incident_id, rn, import_id, line_no, customer_idx, national_idx, email_idx, phone_idx, ' +
+  'categories, country, region, locale, has_email, has_phone, has_postal, payload) FROM STDIN';
+
+function recordLine(job: ImportRow, line: number, r: BuiltRecord): string {
+  return [
+    job.incident_id,
+    Number(job.rn_base) + line,
+    job.id,
+    line,
+    copyBytea(r.customerIdx),
+    copyBytea(r.nationalIdx),
+    copyBytea(r.emailIdx),
+    copyBytea(r.phoneIdx),
+    r.categories,
+    copyText(r.country),
+    copyText(r.region),
+    copyText(r.locale),
+    r.hasEmail ? 't' : 'f',
+    r.hasPhone ? 't' : 'f',
+    r.hasPostal ? 't' : 'f',
+    copyBytea(r.payload),
+  ].join('\t');
+}
+
+async function writeBatch(
+  client: pg.PoolClient,
+  job: ImportRow,
+  batch: {
+    records: string[];
+    issues: Array<{ line: number; issue: RowIssue }>;
+    lastLine: number;
+    accepted: number;
+    rejected: number;
+    rowsTotal: number;
+    bytes: number;
+  },
+): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    if (batch.records.length > 0) await copyIn(client, COPY_RECORDS, batch.records);
+    if (batch.issues.length > 0) {
+      await copyIn(
+        client,
+        'COPY import_issues (import_id, line_no, severity, reason, field) FROM STDIN',
+        batch.issues.map(({ line, issue }) =>
+          [job.id, line, issue.severity, copyText(issue.reason), copyText(issue.field)].join('\t'),
+        ),
+      );
+    }
+    // Guarded on the checkpoint: a second process racing on the same import cannot double-write.
+    const updated = await client.query(
+      `UPDATE imports SET checkpoint_line = $2, accepted = $3, rejected = $4, rows_total = $5, bytes_done = $6, updated_at = now()
+       WHERE id = $1 AND status = 'parsing' AND checkpoint_line < $2`,
+      [job.id, batch.lastLine, batch.accepted, batch.rejected, batch.rowsTotal, batch.bytes],
+    );
+    if (updated.rowCount !== 1) throw new Error('the import moved on in another process; stopping this one');
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+async function finishImport(
+  deps: Deps,
+  importId: string,
+  request: ImportRequest,
+  progress: ProgressReporter,
+  unmapped: string[],
+): Promise<ImportSummary> {
+  const pool = poolOf(deps.db);
+  const read = await pool.connect();
+  const write = await pool.connect();
+  try {
+    await write.query('BEGIN');
+    const peopleBefore = await write.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM people WHERE incident_id = $1',
+      [request.incidentId],
+    );
+    await write.query(
+      `UPDATE imports SET status = 'resolving', people_before = coalesce(people_before, $2) WHERE id = $1`,
+      [importId, peopleBefore.rows[0]!.n],
+    );
+    const result = await resolveIncident(read, write, request.incidentId, (detail) =>
+      progress.update({ phase: 'resolving', detail }),
+    );
+    const tx = dbOnClient(write);
+    await tx
+      .updateTable('imports')
+      .set({
+        status: 'done' satisfies ImportStatus,
+        people_after: result.people,
+        conflicts_found: result.conflicts,
+        finished_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where('id', '=', importId)
+      .execute();
+    const job = (await tx
+      .selectFrom('imports')
+      .selectAll()
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow()) as ImportRow;
+    await recordAudit(tx, {
+      actor: request.actor,
+      action: 'import.completed',
+      requestId: request.requestId,
+      target: { type: 'import', id: importId },
+      details: {
+        incidentId: request.incidentId,
+        rows: Number(job.rows_total),
+        accepted: Number(job.accepted),
+        rejected: Number(job.rejected),
+        people: result.people,
+        conflicts: result.conflicts,
+      },
+    });
+    await write.query('COMMIT');
+    await tx.destroy();
+    if (job.is_upload && job.source_path) await fs.promises.rm(job.source_path, { force: true });
+    progress.update({ phase: 'done' });
+    return summaryOf(job, unmapped, false);
+  } catch (error) {
+    await write.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    read.release();
+    write.release();
+  }
+}
+
+function summaryOf(job: ImportRow, unmapped: string[], isDuplicate: boolean): ImportSummary {
+  const before = Number(job.people_before ?? 0);
+  const after = Number(job.people_after ?? 0);
+  return {
+    importId: job.id,
+    rows: isDuplicate ? 0 : Number(job.rows_total),
+    accepted: isDuplicate ? 0 : Number(job.accepted),
+    rejected: isDuplicate ? 0 : Number(job.rejected),
+    people: after,
+    newPeople: isDuplicate ? 0 : Math.max(0, after - before),
+    conflicts: isDuplicate ? 0 : Number(job.conflicts_found ?? 0),
+    isDuplicate,
+    mapping: job.mapping as Mapping,
+    unmapped,
+  };
+}
+
+interface ProgressReporter {
+  update(partial: Partial<ImportProgress>): void;
+}
+
+function progressReporter(onProgress: ImportRequest['onProgress'], bytesTotal: number): ProgressReporter {
+  const state: ImportProgress = {
+    phase: 'hashing',
+    line: 0,
+    accepted: 0,
+    rejected: 0,
+    bytesDone: 0,
+    bytesTotal,
+    rowsPerSecond: 0,
+  };
+  let startedAt = 0;
+  let startRows = 0;
+  return {
+    update(partial) {
+      if (partial.phase === 'parsing' && state.phase !== 'parsing') {
+        startedAt = performance.now();
+        startRows = (partial.accepted ?? 0) + (partial.rejected ?? 0);
+      }
+      Object.assign(state, partial);
+      if (state.phase === 'parsing' && startedAt) {
+        const seconds = (performance.now() - startedAt) / 1000;
+        state.rowsPerSecond =
+          seconds > 0 ? Math.round((state.accepted + state.rejected - startRows) / seconds) : 0;
+      }
+      onProgress?.({ ...state });
+    },
+  };
+}

@@ -1,0 +1,260 @@
+import { sql } from 'kysely';
+import { type Category, categories, categoriesOf, type RiskTier } from '../../../shared/taxonomy.ts';
+import type { Executor } from '../../db/database.ts';
+import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { normalizeEmail } from './normalize/email.ts';
+import { normalizeCustomerId } from './normalize/identifiers.ts';
+import { normalizePhone } from './normalize/phone.ts';
+import { PAYLOAD_CONTEXT } from './record-builder.ts';
+
+/** Counts, lookups and the person view. Counting reads no personal data; lookups and views are audited. */
+export interface PeopleStats {
+  people: number;
+  records: number;
+  rejected: number;
+  conflicts: number;
+  byCategory: Partial<Record<Category, number>>;
+  byJurisdiction: Record<string, number>;
+  byRiskTier: Record<RiskTier, number>;
+  reachable: { email: number; phone: number; postal: number; none: number };
+}
+
+export async function peopleStats(db: Executor, incidentId: string): Promise<PeopleStats> {
+  const totals = await db
+    .selectFrom('people')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('people'),
+      sql<number>`coalesce(sum(record_count), 0)`.as('records'),
+      sql<number>`count(*) FILTER (WHERE reachable_email)`.as('email'),
+      sql<number>`count(*) FILTER (WHERE reachable_phone)`.as('phone'),
+      sql<number>`count(*) FILTER (WHERE reachable_postal)`.as('postal'),
+      sql<number>`count(*) FILTER (WHERE NOT (reachable_email OR reachable_phone OR reachable_postal))`.as(
+        'none',
+      ),
+      sql<number>`count(*) FILTER (WHERE risk_tier = 'high')`.as('high'),
+      sql<number>`count(*) FILTER (WHERE risk_tier = 'medium')`.as('medium'),
+      sql<number>`count(*) FILTER (WHERE risk_tier = 'low')`.as('low'),
+      ...categories.map((c, i) =>
+        sql<number>`count(*) FILTER (WHERE categories & ${1 << i} <> 0)`.as(`c_${c}`),
+      ),
+    ])
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirstOrThrow();
+  const jurisdictions = await db
+    .selectFrom('people')
+    .select(['jurisdiction', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('incident_id', '=', incidentId)
+    .groupBy('jurisdiction')
+    .orderBy('n', 'desc')
+    .execute();
+  const rejected = await db
+    .selectFrom('imports')
+    .select(sql<number>`coalesce(sum(rejected), 0)`.as('n'))
+    .where('incident_id', '=', incidentId)
+    .where('status', '=', 'done')
+    .executeTakeFirstOrThrow();
+  const conflicts = await db
+    .selectFrom('resolution_conflicts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('incident_id', '=', incidentId)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  const row = totals as unknown as Record<string, number>;
+  const byCategory: Partial<Record<Category, number>> = {};
+  for (const c of categories) {
+    const n = Number(row[`c_${c}`]);
+    if (n > 0) byCategory[c] = n;
+  }
+  return {
+    people: Number(totals.people),
+    records: Number(totals.records),
+    rejected: Number(rejected.n),
+    conflicts: Number(conflicts.n),
+    byCategory,
+    byJurisdiction: Object.fromEntries(jurisdictions.map((j) => [j.jurisdiction, Number(j.n)])),
+    byRiskTier: { high: Number(row.high), medium: Number(row.medium), low: Number(row.low) },
+    reachable: {
+      email: Number(row.email),
+      phone: Number(row.phone),
+      postal: Number(row.postal),
+      none: Number(row.none),
+    },
+  };
+}
+
+export type LookupKind = 'email' | 'phone' | 'customer_id';
+
+export interface PersonSummary {
+  id: string;
+  pn: number;
+  categories: Category[];
+  riskTier: RiskTier;
+  jurisdiction: string;
+  jurisdictionDisputed: boolean;
+  reachable: { email: boolean; phone: boolean; postal: boolean };
+  records: number;
+}
+
+const personColumns = [
+  'people.id',
+  'people.pn',
+  'people.categories',
+  'people.risk_tier',
+  'people.jurisdiction',
+  'people.jurisdiction_disputed',
+  'people.reachable_email',
+  'people.reachable_phone',
+  'people.reachable_postal',
+  'people.record_count',
+] as const;
+
+type PersonRow = {
+  id: string;
+  pn: number;
+  categories: number;
+  risk_tier: RiskTier;
+  jurisdiction: string;
+  jurisdiction_disputed: boolean;
+  reachable_email: boolean;
+  reachable_phone: boolean;
+  reachable_postal: boolean;
+  record_count: number;
+};
+
+function toPerson(row: PersonRow): PersonSummary {
+  return {
+    id: row.id,
+    pn: row.pn,
+    categories: categoriesOf(row.categories),
+    riskTier: row.risk_tier,
+    jurisdiction: row.jurisdiction,
+    jurisdictionDisputed: row.jurisdiction_disputed,
+    reachable: { email: row.reachable_email, phone: row.reachable_phone, postal: row.reachable_postal },
+    records: row.record_count,
+  };
+}
+
+/** Exact match through the blind index. The search itself is audited (the value never is). */
+export async function findPeople(
+  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  incidentId: string,
+  lookup: { kind: LookupKind; value: string; defaultCountry?: string | undefined },
+  meta: { actor: Actor; requestId?: string | undefined },
+): Promise<PersonSummary[]> {
+  const normalized =
+    lookup.kind === 'email'
+      ? normalizeEmail(lookup.value)
+      : lookup.kind === 'phone'
+        ? normalizePhone(lookup.value, lookup.defaultCountry ?? null)
+        : normalizeCustomerId(lookup.value);
+  if (!normalized) {
+    throw new AppError(
+      'validation_failed',
+      `That ${lookup.kind.replace('_', ' ')} is not valid. Check it and try again.`,
+    );
+  }
+  const index = deps.crypto.blindIndex(lookup.kind, normalized);
+  const column = ({ email: 'email_idx', phone: 'phone_idx', customer_id: 'customer_idx' } as const)[
+    lookup.kind
+  ];
+  return deps.db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom('people')
+      .select(personColumns)
+      .where('people.incident_id', '=', incidentId)
+      .where('people.pn', 'in', (eb) =>
+        eb
+          .selectFrom('source_records')
+          .innerJoin('record_people', (join) =>
+            join
+              .onRef('record_people.incident_id', '=', 'source_records.incident_id')
+              .onRef('record_people.rn', '=', 'source_records.rn'),
+          )
+          .select('record_people.pn')
+          .where('source_records.incident_id', '=', incidentId)
+          .where(`source_records.${column}`, '=', index),
+      )
+      .execute();
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'people.searched',
+      requestId: meta.requestId,
+      target: { type: 'incident', id: incidentId },
+      details: { by: lookup.kind, matches: rows.length },
+    });
+    return rows.map((r) => toPerson(r as PersonRow));
+  });
+}
+
+export interface PersonDetail extends PersonSummary {
+  identifiers: Record<string, string[]>;
+  sources: Array<{ importId: string; fileName: string; line: number; categories: Category[] }>;
+}
+
+/** Decrypts a person's identifiers from their records, for an authorized viewer; audited as a PII read. */
+export async function viewPerson(
+  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  incidentId: string,
+  personId: string,
+  meta: { actor: Actor; requestId?: string | undefined },
+): Promise<PersonDetail> {
+  return deps.db.transaction().execute(async (tx) => {
+    const person = await tx
+      .selectFrom('people')
+      .select(personColumns)
+      .where('people.incident_id', '=', incidentId)
+      .where('people.id', '=', personId)
+      .executeTakeFirst();
+    if (!person) throw notFound('A person with this id in this incident');
+    const records = await tx
+      .selectFrom('record_people')
+      .innerJoin('source_records', (join) =>
+        join
+          .onRef('source_records.incident_id', '=', 'record_people.incident_id')
+          .onRef('source_records.rn', '=', 'record_people.rn'),
+      )
+      .innerJoin('imports', 'imports.id', 'source_records.import_id')
+      .select([
+        'source_records.payload',
+        'source_records.line_no',
+        'source_records.categories',
+        'imports.id as import_id',
+        'imports.file_name',
+      ])
+      .where('record_people.incident_id', '=', incidentId)
+      .where('record_people.pn', '=', person.pn)
+      .orderBy('source_records.rn')
+      .limit(1000)
+      .execute();
+    const identifiers: Record<string, string[]> = {};
+    for (const record of records) {
+      const payload = JSON.parse(await deps.crypto.decrypt(record.payload, PAYLOAD_CONTEXT)) as Record<
+        string,
+        string
+      >;
+      for (const [field, value] of Object.entries(payload)) {
+        identifiers[field] ??= [];
+        if (!identifiers[field].includes(value)) identifiers[field].push(value);
+      }
+    }
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'people.viewed',
+      requestId: meta.requestId,
+      target: { type: 'person', id: personId },
+      details: { incidentId, fields: Object.keys(identifiers) },
+    });
+    return {
+      ...toPerson(person as PersonRow),
+      identifiers,
+      sources: records.map((r) => ({
+        importId: r.import_id,
+        fileName: r.file_name,
+        line: Number(r.line_no),
+        categories: categoriesOf(r.categories),
+      })),
+    };
+  });
+}
