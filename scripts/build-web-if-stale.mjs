@@ -18,15 +18,35 @@ function newestMtime(dir) {
 }
 
 const builtAt = fs.existsSync(output) ? fs.statSync(output).mtimeMs : 0;
-const changedAt = Math.max(...sources.map(newestMtime), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
+const changedAt = Math.max(
+  ...sources.map(newestMtime),
+  fs.statSync(path.join(root, 'package-lock.json')).mtimeMs,
+);
 if (builtAt > changedAt) process.exit(0);
 
-console.log(builtAt ? 'candor: the console sources changed; rebuilding…' : 'candor: building the staff console (first start)…');
-const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+console.log(
+  builtAt
+    ? 'candor: the console sources changed; rebuilding…'
+    : 'candor: building the staff console (first start)…',
+);
+const result = spawnSync(
+  process.execPath,
+  [
+    path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    'src/web/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (result.status !== 0) {
-  console.error('candor: the console build failed (see above). The API still works; fix the build and restart.');
+  console.error(
+    'candor: the console build failed (see above). The API still works; fix the build and restart.',
+  );
   process.exit(result.status ?? 1);
 }

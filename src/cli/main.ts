@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerConfigCommand } from './commands/config.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerIncidentCommands } from './commands/incidents.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerPeopleCommands } from './commands/people.ts';
@@ -22,6 +23,7 @@ registerAuditCommands(program);
 registerKeysCommands(program);
 registerIncidentCommands(program);
 registerPeopleCommands(program);
+registerDemoCommand(program);
 registerConfigCommand(program);
 
 try {

@@ -133,6 +133,17 @@ for (const country of regionData) {
   }
   regionIndex.set(country.countryShortCode, index);
 }
+// The UK's nations have ISO 3166-2 codes of their own that the county-level list lacks.
+const gb = regionIndex.get('GB');
+if (gb) {
+  for (const [name, code] of [
+    ['england', 'GB-ENG'],
+    ['scotland', 'GB-SCT'],
+    ['wales', 'GB-WLS'],
+    ['northern ireland', 'GB-NIR'],
+  ] as const)
+    gb.set(name, code);
+}
 const us = regionIndex.get('US');
 if (us)
   for (const [abbr, code] of Object.entries(usTraditional)) if (!us.has(abbr)) us.set(abbr, `US-${code}`);

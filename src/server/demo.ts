@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createIncidentsModule } from './modules/incidents/index.ts';
+import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
+import type { Actor } from './platform/audit/audit-log.ts';
+import type { PlatformContext } from './platform/context.ts';
+
+/**
+ * `candor demo` and the console's "Load the demo breach": a realistic synthetic incident for newcomers,
+ * built from examples/ (three exports of a fictional shop). Later modules add their parts here.
+ */
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
+const FILES = ['crm-customers.csv', 'orders.jsonl', 'app-logins.csv'];
+
+export interface DemoResult {
+  incidentId: string;
+  imports: Array<{ file: string; importId: string; accepted: number; rejected: number; newPeople: number }>;
+  people: number;
+  conflicts: number;
+}
+
+export async function createDemo(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger'>,
+  actor: Actor,
+  onProgress?: (file: string, progress: ImportProgress) => void,
+): Promise<DemoResult> {
+  const incidents = createIncidentsModule(ctx);
+  const population = createPopulationModule(ctx);
+  const awareAt = new Date(Date.now() - 3 * 86_400_000);
+  const incident = await incidents.service.create(
+    {
+      title: 'Demo: customer database exposed (synthetic data)',
+      description:
+        'A misconfigured backup of the shop’s CRM, order history and app logins was reachable from the internet. ' +
+        'All people in this incident are fictional.',
+      awareAt: awareAt.toISOString(),
+      detectedAt: new Date(awareAt.getTime() - 86_400_000).toISOString(),
+      occurredAt: new Date(awareAt.getTime() - 20 * 86_400_000).toISOString(),
+      isDemo: true,
+    },
+    { actor },
+  );
+  const imports: DemoResult['imports'] = [];
+  for (const file of FILES) {
+    const mappingFile = path.join(EXAMPLES, file.replace(/\.(csv|jsonl)$/, '.mapping.json'));
+    const summary = await population.service.runImport({
+      incidentId: incident.id,
+      path: path.join(EXAMPLES, file),
+      fileName: file,
+      mapping: parseMappingFile(JSON.parse(fs.readFileSync(mappingFile, 'utf8'))),
+      actor,
+      onProgress: (p) => onProgress?.(file, p),
+    });
+    imports.push({
+      file,
+      importId: summary.importId,
+      accepted: summary.accepted,
+      rejected: summary.rejected,
+      newPeople: summary.newPeople,
+    });
+  }
+  const stats = await population.service.stats(incident.id);
+  return { incidentId: incident.id, imports, people: stats.people, conflicts: stats.conflicts };
+}
