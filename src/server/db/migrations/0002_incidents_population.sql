@@ -54,7 +54,9 @@ CREATE INDEX imports_incident_idx ON imports (incident_id, created_at);
 CREATE UNIQUE INDEX imports_same_file ON imports (incident_id, file_sha256) WHERE status <> 'failed';
 
 -- One row per accepted input record. Partitioned by incident (a partition per incident, created with it)
--- so one breach of 100M records does not slow the others and can be dropped whole.
+-- so one breach of 100M records does not slow the others and can be dropped whole, and each incident's
+-- partition by import: an import loads into a bare table of its own (no indexes to maintain row by row,
+-- 20x faster to fill) that is attached, building its indexes in one sorted pass, when parsing ends.
 CREATE TABLE source_records (
   incident_id uuid NOT NULL,
   rn bigint NOT NULL,
@@ -74,7 +76,7 @@ CREATE TABLE source_records (
   has_postal boolean NOT NULL,
   -- AES-256-GCM envelope of the record's identifiers and contact data (JSON).
   payload bytea NOT NULL,
-  PRIMARY KEY (incident_id, rn)
+  PRIMARY KEY (incident_id, import_id, rn)
 ) PARTITION BY LIST (incident_id);
 CREATE INDEX source_records_email_idx ON source_records (incident_id, email_idx) WHERE email_idx IS NOT NULL;
 CREATE INDEX source_records_phone_idx ON source_records (incident_id, phone_idx) WHERE phone_idx IS NOT NULL;
@@ -146,7 +148,7 @@ CREATE FUNCTION create_incident_partitions(incident uuid) RETURNS void LANGUAGE 
 DECLARE
   suffix text := replace(incident::text, '-', '');
 BEGIN
-  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF source_records FOR VALUES IN (%L)', 'source_records_' || suffix, incident);
+  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF source_records FOR VALUES IN (%L) PARTITION BY LIST (import_id)', 'source_records_' || suffix, incident);
   EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF record_people FOR VALUES IN (%L)', 'record_people_' || suffix, incident);
   EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF people FOR VALUES IN (%L)', 'people_' || suffix, incident);
 END $$;

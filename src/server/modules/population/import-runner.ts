@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { dbOnClient, poolOf } from '../../db/database.ts';
 import type { ImportStatus } from '../../db/schema.ts';
@@ -185,6 +186,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        await sql`CREATE TABLE ${sql.id(stagingTable(row.id))} (LIKE source_records)`.execute(tx);
         await recordAudit(tx, {
           actor: request.actor,
           action: 'import.started',
@@ -308,8 +310,13 @@ async function parseIntoRecords(
   }
 }
 
-const COPY_RECORDS =
-  'COPY source_records (incident_id, rn, import_id, line_no, customer_idx, national_idx, email_idx, phone_idx, ' +
+/** The import's own table: records land here, unindexed, and join source_records when parsing ends. */
+export function stagingTable(importId: string): string {
+  return `source_records_i${importId.replace(/-/g, '')}`;
+}
+
+const copyRecords = (importId: string) =>
+  `COPY ${stagingTable(importId)} (incident_id, rn, import_id, line_no, customer_idx, national_idx, email_idx, phone_idx, ` +
   'categories, country, region, locale, has_email, has_phone, has_postal, payload) FROM STDIN';
 
 function recordLine(job: ImportRow, line: number, r: BuiltRecord): string {
@@ -348,7 +355,7 @@ async function writeBatch(
 ): Promise<void> {
   await client.query('BEGIN');
   try {
-    if (batch.records.length > 0) await copyIn(client, COPY_RECORDS, batch.records);
+    if (batch.records.length > 0) await copyIn(client, copyRecords(job.id), batch.records);
     if (batch.issues.length > 0) {
       await copyIn(
         client,
@@ -383,7 +390,19 @@ async function finishImport(
   const read = await pool.connect();
   const write = await pool.connect();
   try {
+    // Attach the import's records (building their indexes in one pass) and mark it resolving, committed,
+    // so the resolution's reading connection sees them; a crash after this resumes at resolution.
     await write.query('BEGIN');
+    const staging = stagingTable(importId);
+    const attached = await write.query('SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass($1)', [
+      staging,
+    ]);
+    if (attached.rowCount === 0) {
+      progress.update({ phase: 'resolving', detail: 'indexing records' });
+      await write.query(
+        `ALTER TABLE source_records_${request.incidentId.replace(/-/g, '')} ATTACH PARTITION ${staging} FOR VALUES IN ('${importId}')`,
+      );
+    }
     const peopleBefore = await write.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM people WHERE incident_id = $1',
       [request.incidentId],
@@ -392,6 +411,9 @@ async function finishImport(
       `UPDATE imports SET status = 'resolving', people_before = coalesce(people_before, $2) WHERE id = $1`,
       [importId, peopleBefore.rows[0]!.n],
     );
+    await write.query('COMMIT');
+
+    await write.query('BEGIN');
     const result = await resolveIncident(read, write, request.incidentId, (detail) =>
       progress.update({ phase: 'resolving', detail }),
     );

@@ -60,11 +60,7 @@ export async function createPiiCrypto(
       return open(key, ciphertext, context).toString('utf8');
     },
     blindIndex(namespace, normalizedValue) {
-      return createHmac('sha256', keys.blindIndexKey)
-        .update(namespace)
-        .update('\0')
-        .update(normalizedValue)
-        .digest();
+      return createHmac('sha256', keys.blindIndexKey).update(`${namespace}\0${normalizedValue}`).digest();
     },
     refresh: reload,
     close: () => clearInterval(timer),

@@ -1,0 +1,161 @@
+// npm run bench:import [-- --rows 1000000,5000000]
+// Measures the end-to-end import (parse, normalize, hash, encrypt, COPY, resolve) of a synthetic breach
+// export against the baseline the issue names: psql \copy of the same file into a bare, unindexed table of
+// text columns on the same PostgreSQL, in the same run. Prints rows/s for both, their ratio, the import's
+// peak RSS, and the time ratio between sizes (linearity).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { BENCH_HEADER, writeBenchCsv } from './support/synthetic-breach.ts';
+
+const args = process.argv.slice(2);
+const rowsArg = args[args.indexOf('--rows') + 1];
+const sizes = (args.includes('--rows') && rowsArg ? rowsArg : '1000000').split(',').map(Number);
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const outDir = path.resolve(import.meta.dirname, 'out');
+fs.mkdirSync(outDir, { recursive: true });
+const root = path.resolve(import.meta.dirname, '..');
+
+function dbUrl(name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function baseline(file: string, rows: number): Promise<number> {
+  const name = `candor_bench_copy_${randomBytes(3).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  try {
+    const columns = BENCH_HEADER.map((h) => `${h} text`).join(', ');
+    spawnSync('psql', [dbUrl(name), '-qc', `CREATE TABLE breach (${columns})`], { stdio: 'inherit' });
+    const started = performance.now();
+    const result = spawnSync(
+      'psql',
+      [dbUrl(name), '-qc', `\\copy breach FROM '${file}' WITH (FORMAT csv, HEADER true)`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    // The synthetic file has a few deliberately broken rows; \copy stops at the first, so it copies a
+    // clean twin of the file instead (same size, same content minus those rows) when that happens.
+    if (result.status !== 0) throw new Error(`psql \\copy failed: ${result.stderr}`);
+    return rows / seconds;
+  } finally {
+    await admin((c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`));
+  }
+}
+
+/** Runs the real CLI in a child process, sampling its peak RSS (VmHWM) from /proc while it runs. */
+function runCandor(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; seconds: number; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(root, 'bin/candor.js'), ...argv], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    let peakKb = 0;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    const sample = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        peakKb = Math.max(peakKb, hwm);
+      } catch {
+        // exited between samples
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(sample);
+      if (code !== 0) reject(new Error(`candor ${argv[0]} exited ${code}`));
+      else
+        resolve({
+          stdout,
+          seconds: (performance.now() - started) / 1000,
+          peakRssMb: Math.round(peakKb / 1024),
+        });
+    });
+  });
+}
+
+async function candorImport(file: string, rows: number) {
+  const name = `candor_bench_${randomBytes(3).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbUrl(name),
+    CANDOR_MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+  };
+  try {
+    const created = await runCandor(
+      ['incident', 'create', '--title', 'bench', '--aware-at', new Date().toISOString(), '--json'],
+      env,
+    );
+    const incidentId = JSON.parse(created.stdout).id as string;
+    const run = await runCandor(['import', incidentId, file, '--json', '--default-country', 'US'], env);
+    const summary = JSON.parse(run.stdout) as {
+      rows: number;
+      accepted: number;
+      rejected: number;
+      people: number;
+      conflicts: number;
+    };
+    return { ...run, summary, rowsPerSecond: rows / run.seconds };
+  } finally {
+    await admin((c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`));
+  }
+}
+
+const results: Array<{ rows: number; seconds: number }> = [];
+for (const rows of sizes) {
+  const file = path.join(outDir, `breach-${rows}.csv`);
+  const clean = path.join(outDir, `breach-${rows}-clean.csv`);
+  if (!fs.existsSync(file)) {
+    console.log(`generating ${rows.toLocaleString()} rows…`);
+    await writeBenchCsv(file, { rows, seed: 42 });
+    await writeBenchCsv(clean, { rows, seed: 42, badRowRate: 0 });
+  }
+  const mb = Math.round(fs.statSync(file).size / 1e6);
+  console.log(`\n== N = ${rows.toLocaleString()} rows (${mb} MB CSV)`);
+  const copyRate = await baseline(clean, rows);
+  console.log(`baseline psql \\copy (bare text table):  ${Math.round(copyRate).toLocaleString()} rows/s`);
+  const run = await candorImport(file, rows);
+  console.log(
+    `candor import end to end:              ${Math.round(run.rowsPerSecond).toLocaleString()} rows/s ` +
+      `(${run.seconds.toFixed(1)} s; ${run.summary.accepted.toLocaleString()} accepted, ${run.summary.rejected.toLocaleString()} rejected, ` +
+      `${run.summary.people.toLocaleString()} people, ${run.summary.conflicts.toLocaleString()} conflicts)`,
+  );
+  console.log(
+    `ratio candor / baseline:               ${(run.rowsPerSecond / copyRate).toFixed(2)}×  (goal ≥ 0.5×)`,
+  );
+  console.log(`peak RSS of the import process:        ${run.peakRssMb} MB  (goal < 1024 MB)`);
+  results.push({ rows, seconds: run.seconds });
+}
+if (results.length > 1) {
+  const [a, b] = [results[0]!, results.at(-1)!];
+  console.log(
+    `\nlinearity: ${b.rows / a.rows}× the rows took ${(b.seconds / a.seconds).toFixed(2)}× the time (goal ≤ ${((b.rows / a.rows) * 1.1).toFixed(1)}×)`,
+  );
+}
