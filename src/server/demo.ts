@@ -46,7 +46,7 @@ export async function createDemo(
     const mappingFile = path.join(EXAMPLES, file.replace(/\.(csv|jsonl)$/, '.mapping.json'));
     const summary = await population.service.runImport({
       incidentId: incident.id,
-      path: path.join(EXAMPLES, file),
+      source: { kind: 'file', path: path.join(EXAMPLES, file) },
       fileName: file,
       mapping: parseMappingFile(JSON.parse(fs.readFileSync(mappingFile, 'utf8'))),
       actor,

@@ -116,7 +116,7 @@ export function registerPeopleCommands(program: Command): void {
           if (!source) throw new Error('Name the file to import (or --resume <importId>).');
           return createPopulationModule(runtime.ctx).service.runImport({
             incidentId,
-            path: source,
+            source: { kind: 'file', path: source },
             fileName: path.basename(source),
             format: options.format,
             encoding: options.encoding,

@@ -9,6 +9,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { copyBytea, copyIn, copyText } from './copy.ts';
 import { type InputEncoding, InputError, type InputFormat, openInput } from './input/read-input.ts';
+import { fileSource, type InputSource, uploadSource } from './input/sources.ts';
 import { detectMapping, type Mapping } from './mapping.ts';
 import { type BuiltRecord, compileMapping, createRecordBuilder, type RowIssue } from './record-builder.ts';
 import { resolveIncident } from './resolve.ts';
@@ -47,15 +48,19 @@ export interface ImportSummary {
   unmapped: string[];
 }
 
+export type ImportSourceRequest =
+  | { kind: 'file'; path: string }
+  | { kind: 'upload'; path: string; sha256: Buffer; bytes: number };
+
 export interface ImportRequest {
   incidentId: string;
-  path: string;
+  source: ImportSourceRequest;
   fileName: string;
   format?: InputFormat | undefined;
   encoding?: InputEncoding | undefined;
   mapping?: Mapping | undefined;
   defaultCountry?: string | undefined;
-  isUpload?: boolean;
+  
   actor: Actor;
   requestId?: string | undefined;
   onProgress?: (progress: ImportProgress) => void;
@@ -79,11 +84,11 @@ export async function sha256File(path: string, onBytes?: (bytes: number) => void
 }
 
 /** Reads the header and a sample, and proposes a mapping (for the CLI's printout and the console's preview). */
-export async function previewFile(
-  path: string,
-  options: { format?: InputFormat; encoding?: InputEncoding; fileName?: string },
+export async function previewSource(
+  source: InputSource,
+  options: { format?: InputFormat | undefined; encoding?: InputEncoding | undefined },
 ) {
-  const input = await openInput(path, options);
+  const input = await openInput(source, options);
   const samples: Array<Record<string, string>> = [];
   const errors: Array<{ line: number; error: string }> = [];
   for await (const row of input.rows) {
@@ -93,14 +98,17 @@ export async function previewFile(
   }
   await input.rows.return(undefined);
   const detected = detectMapping(input.headers, samples);
-  return {
-    format: input.format,
-    isGzip: input.isGzip,
-    headers: [...input.headers],
-    samples,
-    errors,
-    ...detected,
-  };
+  return { format: input.format, isGzip: input.isGzip, headers: [...input.headers], samples, errors, ...detected };
+}
+
+function sourceOf(
+  deps: Deps,
+  job: { source_path: string | null; is_upload: boolean; file_name: string; file_bytes: number },
+): InputSource {
+  if (!job.source_path) throw new AppError('conflict', 'This import has no stored source to read; import the file again.');
+  return job.is_upload
+    ? uploadSource(deps.crypto, job.source_path, job.file_name, Number(job.file_bytes))
+    : fileSource(job.source_path, job.file_name);
 }
 
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportSummary> {
@@ -115,17 +123,21 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       'not_found',
       `No incident ${request.incidentId}. Create one with \`candor incident create\`.`,
     );
-  const stat = await fs.promises.stat(request.path).catch(() => {
-    throw new AppError(
-      'bad_request',
-      `Cannot read ${request.fileName}: the file does not exist or is not readable.`,
-    );
-  });
-  const progress = progressReporter(request.onProgress, stat.size);
+  const { source } = request;
+  let size: number;
+  if (source.kind === 'upload') size = source.bytes;
+  else {
+    const stat = await fs.promises.stat(source.path).catch(() => {
+      throw new AppError('bad_request', `Cannot read ${request.fileName}: the file does not exist or is not readable.`);
+    });
+    size = stat.size;
+  }
+  const progress = progressReporter(request.onProgress, size);
   progress.update({ phase: 'hashing' });
-  const sha = await sha256File(request.path, (bytes) =>
-    progress.update({ phase: 'hashing', bytesDone: bytes }),
-  );
+  const sha =
+    source.kind === 'upload'
+      ? source.sha256
+      : await sha256File(source.path, (bytes) => progress.update({ phase: 'hashing', bytesDone: bytes }));
 
   const pool = poolOf(db);
   const lockClient = await pool.connect();
@@ -152,11 +164,11 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
     }
     let unmapped: string[] = [];
     if (!job) {
-      const preview = await previewFile(request.path, {
-        format: request.format,
-        encoding: request.encoding,
-        fileName: request.fileName,
-      });
+      const inputSource =
+        source.kind === 'upload'
+          ? uploadSource(deps.crypto, source.path, request.fileName, source.bytes)
+          : fileSource(source.path, request.fileName);
+      const preview = await previewSource(inputSource, { format: request.format, encoding: request.encoding });
       const mapping = request.mapping ?? preview.mapping;
       unmapped = preview.headers.filter((h) => !(h in mapping));
       job = await db.transaction().execute(async (tx) => {
@@ -171,9 +183,9 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
             incident_id: request.incidentId,
             file_name: request.fileName.slice(0, 300),
             file_sha256: sha,
-            file_bytes: stat.size,
-            source_path: request.path,
-            is_upload: request.isUpload ?? false,
+            file_bytes: size,
+            source_path: source.path,
+            is_upload: source.kind === 'upload',
             format: preview.format,
             encoding: request.encoding ?? 'utf8',
             default_country: request.defaultCountry ?? null,
@@ -202,7 +214,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       });
     }
     if (job.status === 'parsing' || job.status === 'pending')
-      await parseIntoRecords(deps, job, request.path, progress);
+      await parseIntoRecords(deps, job, sourceOf(deps, job), progress);
     return await finishImport(deps, job.id, request, progress, unmapped);
   } catch (error) {
     if (error instanceof InputError) {
@@ -226,14 +238,10 @@ function loadImport(deps: Deps, importId: string) {
 async function parseIntoRecords(
   deps: Deps,
   job: ImportRow,
-  path: string,
+  source: InputSource,
   progress: ProgressReporter,
 ): Promise<void> {
-  const input = await openInput(path, {
-    format: job.format,
-    encoding: job.encoding,
-    fileName: job.file_name,
-  });
+  const input = await openInput(source, { format: job.format, encoding: job.encoding });
   const mapping = job.mapping as Mapping;
   const skipThrough = Number(job.checkpoint_line);
   let accepted = Number(job.accepted);

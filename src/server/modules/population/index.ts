@@ -1,5 +1,5 @@
 import type { PlatformContext } from '../../platform/context.ts';
-import { type ImportRequest, previewFile, runImport } from './import-runner.ts';
+import { type ImportRequest, previewSource, runImport } from './import-runner.ts';
 import { parseMappingFile } from './mapping.ts';
 import { findPeople, peopleStats, viewPerson } from './people.service.ts';
 
@@ -9,7 +9,7 @@ export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto
     routes: [],
     service: {
       runImport: (request: ImportRequest) => runImport(ctx, request),
-      preview: previewFile,
+      preview: previewSource,
       stats: (incidentId: string) => peopleStats(ctx.db, incidentId),
       find: (...args: Parameters<typeof findPeople> extends [unknown, ...infer R] ? R : never) =>
         findPeople(ctx, ...args),

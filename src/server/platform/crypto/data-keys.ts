@@ -16,6 +16,9 @@ import { type MasterKeyRing, readKeyFile } from './master-keys.ts';
 export interface PiiCrypto {
   encrypt(plaintext: string, context: string): Buffer;
   decrypt(ciphertext: Buffer, context: string): Promise<string>;
+  /** The same envelopes over bytes (encrypted files such as uploads). */
+  encryptBytes(plaintext: Buffer, context: string): Buffer;
+  decryptBytes(ciphertext: Buffer, context: string): Promise<Buffer>;
   blindIndex(namespace: string, normalizedValue: string): Buffer;
   refresh(): Promise<void>;
   close(): void;
@@ -48,17 +51,25 @@ export async function createPiiCrypto(
   }, options.refreshMs ?? 60_000);
   timer.unref();
 
+  const decryptBytes = async (ciphertext: Buffer, context: string): Promise<Buffer> => {
+    const keyId = keyIdOf(ciphertext);
+    if (!keys.byId.has(keyId)) await reload();
+    const key = keys.byId.get(keyId);
+    if (!key) throw new DecryptionError(`data key ${keyId} is unknown`);
+    return open(key, ciphertext, context);
+  };
+
   return {
     encrypt(plaintext, context) {
       return seal(keys.byId.get(keys.activeId)!, keys.activeId, Buffer.from(plaintext, 'utf8'), context);
     },
-    async decrypt(ciphertext, context) {
-      const keyId = keyIdOf(ciphertext);
-      if (!keys.byId.has(keyId)) await reload();
-      const key = keys.byId.get(keyId);
-      if (!key) throw new DecryptionError(`data key ${keyId} is unknown`);
-      return open(key, ciphertext, context).toString('utf8');
+    encryptBytes(plaintext, context) {
+      return seal(keys.byId.get(keys.activeId)!, keys.activeId, plaintext, context);
     },
+    async decrypt(ciphertext, context) {
+      return (await decryptBytes(ciphertext, context)).toString('utf8');
+    },
+    decryptBytes: (ciphertext, context) => decryptBytes(ciphertext, context),
     blindIndex(namespace, normalizedValue) {
       return createHmac('sha256', keys.blindIndexKey).update(`${namespace}\0${normalizedValue}`).digest();
     },

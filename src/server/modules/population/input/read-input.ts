@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvReader } from './csv-parser.ts';
+import type { InputSource } from './sources.ts';
 
 /**
  * Reads a breach export as rows of strings, whatever its form: CSV (any common delimiter) or JSON lines,
@@ -32,20 +32,6 @@ export interface OpenedInput {
   bytesRead(): number;
 }
 
-async function sniff(path: string): Promise<{ isGzip: boolean; head: Buffer }> {
-  const handle = await fs.promises.open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return {
-      isGzip: bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b,
-      head: buffer.subarray(0, bytesRead),
-    };
-  } finally {
-    await handle.close();
-  }
-}
-
 export function formatFromName(name: string): InputFormat | undefined {
   const base = name.toLowerCase().replace(/\.gz$/, '');
   if (/\.(jsonl|ndjson|json)$/.test(base)) return 'jsonl';
@@ -54,18 +40,30 @@ export function formatFromName(name: string): InputFormat | undefined {
 }
 
 export async function openInput(
-  path: string,
-  options: { format?: InputFormat | undefined; encoding?: InputEncoding; fileName?: string },
+  source: InputSource,
+  options: { format?: InputFormat | undefined; encoding?: InputEncoding },
 ): Promise<OpenedInput> {
-  const stat = await fs.promises.stat(path);
-  if (stat.size === 0) throw new InputError('The file is empty: there is nothing to import.');
-  const { isGzip } = await sniff(path);
-  const raw = fs.createReadStream(path, { highWaterMark: 1 << 16 });
+  if (source.size === 0) throw new InputError('The file is empty: there is nothing to import.');
+  const raw = source.open();
+  const rawChunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head = await rawChunks.next();
+  if (head.done) throw new InputError('The file is empty: there is nothing to import.');
+  const isGzip = head.value.length >= 2 && head.value[0] === 0x1f && head.value[1] === 0x8b;
   let bytes = 0;
-  raw.on('data', (chunk) => {
-    bytes += chunk.length;
-  });
-  const stream: Readable = isGzip ? raw.pipe(createGunzip()) : raw;
+  const counted = Readable.from(
+    (async function* () {
+      bytes += head.value.length;
+      yield head.value;
+      for (;;) {
+        const next = await rawChunks.next();
+        if (next.done) return;
+        bytes += next.value.length;
+        yield next.value;
+      }
+    })(),
+  );
+  const stream: Readable = isGzip ? counted.pipe(createGunzip()) : counted;
+  counted.on('error', (error) => stream.destroy(error));
   const decoder = new TextDecoder(options.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: false });
 
   // Look at the first decoded text to decide the format and refuse what is not text at all.
@@ -81,6 +79,7 @@ export async function openInput(
     if (next.done) break;
     if (next.value.includes(0)) {
       raw.destroy();
+      counted.destroy();
       throw new InputError(
         'This file is not CSV or JSON lines (it contains binary data). Export the records as CSV or JSON lines.',
       );
@@ -92,7 +91,7 @@ export async function openInput(
   if (firstText.trim() === '') throw new InputError('The file is empty: there is nothing to import.');
   const format =
     options.format ??
-    formatFromName(options.fileName ?? path) ??
+    formatFromName(source.name) ??
     (firstText.trimStart().startsWith('{') ? 'jsonl' : 'csv');
 
   async function* texts(): AsyncGenerator<string> {

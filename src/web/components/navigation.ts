@@ -1,0 +1,43 @@
+import type { Permission } from '../../shared/permissions.ts';
+import type { Session } from '../api/types.ts';
+
+export type ConsolePath =
+  | '/incidents'
+  | '/people'
+  | '/campaigns'
+  | '/notice'
+  | '/inbox'
+  | '/readiness'
+  | '/insights'
+  | '/audit'
+  | '/settings';
+
+export interface NavItem {
+  label: string;
+  to: ConsolePath;
+  /** Needed to see the item; null when every signed-in user may. */
+  permission: Permission | null;
+}
+
+/** The console's sections, in the order of the response: incident first, audit and settings last. */
+export const navItems: NavItem[] = [
+  { label: 'Incidents', to: '/incidents', permission: 'incidents:read' },
+  { label: 'People', to: '/people', permission: 'people:read' },
+  { label: 'Campaigns', to: '/campaigns', permission: 'campaigns:read' },
+  { label: 'Notice site', to: '/notice', permission: 'notice:read' },
+  { label: 'Inbox', to: '/inbox', permission: 'inbox:read' },
+  { label: 'Readiness', to: '/readiness', permission: 'readiness:read' },
+  { label: 'Insights', to: '/insights', permission: 'insights:read' },
+  { label: 'Audit log', to: '/audit', permission: 'audit:read' },
+  // Everyone has Settings → Security (password, recovery codes, sign-outs).
+  { label: 'Settings', to: '/settings', permission: null },
+];
+
+export function visibleNavItems(session: Session): NavItem[] {
+  return navItems.filter((item) => item.permission === null || session.permissions.includes(item.permission));
+}
+
+/** Where a user lands after signing in: the first section their role may see. */
+export function homePath(session: Session): ConsolePath {
+  return visibleNavItems(session)[0]?.to ?? '/settings';
+}

@@ -1,0 +1,72 @@
+import type { Permission } from '../../../shared/permissions.ts';
+
+export interface ModuleInfo {
+  title: string;
+  permission: Permission;
+  /** What the section will hold, for the empty state until it ships. */
+  description: string;
+  emptyTitle: string;
+}
+
+export const modules = {
+  incidents: {
+    title: 'Incidents',
+    permission: 'incidents:read',
+    emptyTitle: 'No incidents yet',
+    description:
+      'Each breach you respond to gets a workspace here: timeline, tasks, deadlines and the people affected, ' +
+      'with the time it took to identify, contain and notify. Incidents arrive with the next release.',
+  },
+  people: {
+    title: 'People',
+    permission: 'people:read',
+    emptyTitle: 'No affected people yet',
+    description:
+      'Import the breached records of an incident and Candor resolves them into people: what leaked about each ' +
+      'one, where they live and how much risk they carry, with identifiers kept encrypted. People arrive with ' +
+      'the first import.',
+  },
+  campaigns: {
+    title: 'Campaigns',
+    permission: 'campaigns:read',
+    emptyTitle: 'No notices yet',
+    description:
+      'Write the notices and their variants for each situation, get them approved by legal, and send them by ' +
+      'email, then SMS, then letter, tracking every delivery per person. Campaigns arrive after incidents.',
+  },
+  notice: {
+    title: 'Notice site',
+    permission: 'notice:read',
+    emptyTitle: 'No public notice yet',
+    description:
+      'The public page where affected people read what happened, check whether they are affected, see what to ' +
+      'do, ask questions and subscribe to updates. The notice site arrives after campaigns.',
+  },
+  inbox: {
+    title: 'Inbox',
+    permission: 'inbox:read',
+    emptyTitle: 'No inquiries yet',
+    description:
+      'Questions from affected people by web, email and SMS land here as threads. Agents verify who is asking ' +
+      'before they see what leaked, and answer with canned or bulk replies within the SLA. The inbox arrives ' +
+      'with the notice site.',
+  },
+  readiness: {
+    title: 'Readiness',
+    permission: 'readiness:read',
+    emptyTitle: 'No response plan yet',
+    description:
+      'Prepare before a breach: a response-plan playbook, tabletop exercises to rehearse it, prevention ' +
+      'controls and a readiness score that shows the gaps. Readiness arrives in a later release.',
+  },
+  insights: {
+    title: 'Insights',
+    permission: 'insights:read',
+    emptyTitle: 'Nothing to measure yet',
+    description:
+      'See whether trust held: response timings against benchmarks, the notification funnel from sent to ' +
+      'acted on, inquiry volumes, feedback and churn. Insights fill in as incidents and campaigns run.',
+  },
+} satisfies Record<string, ModuleInfo>;
+
+export type ModuleId = keyof typeof modules;

@@ -1,0 +1,164 @@
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { sessionQuery } from './api/session.ts';
+import type { Session } from './api/types.ts';
+import { RequireActiveSession } from './components/ActiveSession.tsx';
+import { ConsoleShell } from './components/ConsoleShell.tsx';
+import { homePath } from './components/navigation.ts';
+import { ReauthModal } from './components/ReauthModal.tsx';
+import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
+import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
+import { ModulePage } from './pages/modules/ModulePage.tsx';
+import type { ModuleId } from './pages/modules/modules.ts';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { KeysPage } from './pages/settings/keys/KeysPage.tsx';
+import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
+import { SecurityPage } from './pages/settings/security/SecurityPage.tsx';
+import { visibleSettingsTabs } from './pages/settings/settings-tabs.ts';
+import { TokensPage } from './pages/settings/tokens/TokensPage.tsx';
+import { UsersPage } from './pages/settings/users/UsersPage.tsx';
+import { SetupPage } from './pages/setup/SetupPage.tsx';
+import { SignInPage } from './pages/sign-in/SignInPage.tsx';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+/** The session for redirects that depend on the role; null when it cannot be read (the guard then says why). */
+async function currentSession(queryClient: QueryClient): Promise<Session | null> {
+  return queryClient.ensureQueryData(sessionQuery).catch(() => null);
+}
+
+export const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: () => (
+    <>
+      <Outlet />
+      <ReauthModal />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+});
+
+const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
+
+/**
+ * Only paths on this site, so a crafted link cannot send someone elsewhere after they sign in ("//host" and
+ * "/\host" are other sites to a browser).
+ */
+function safeRedirect(value: unknown): string | undefined {
+  const isLocal = typeof value === 'string' && /^\/(?![/\\])/.test(value);
+  return isLocal && !value.startsWith('/sign-in') ? value : undefined;
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string | undefined } => ({
+    redirect: safeRedirect(search.redirect),
+  }),
+  component: function SignInRoute() {
+    const { redirect: to } = signInRoute.useSearch();
+    return <SignInPage redirect={to} />;
+  },
+});
+
+const enrollRoute = createRoute({ getParentRoute: () => rootRoute, path: '/enroll', component: EnrollPage });
+
+export const consoleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'console',
+  component: () => (
+    <RequireActiveSession>
+      <ConsoleShell />
+    </RequireActiveSession>
+  ),
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/',
+  beforeLoad: async ({ context }) => {
+    const session = await currentSession(context.queryClient);
+    throw redirect({ to: session ? homePath(session) : '/incidents', replace: true });
+  },
+});
+
+function moduleRoute<const TPath extends string>(path: TPath, module: ModuleId) {
+  return createRoute({
+    getParentRoute: () => consoleRoute,
+    path,
+    component: () => <ModulePage module={module} />,
+  });
+}
+
+const auditRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/audit',
+  component: AuditLogPage,
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/settings',
+  component: SettingsLayout,
+});
+
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/',
+  beforeLoad: async ({ context }) => {
+    const session = await currentSession(context.queryClient);
+    const first = session ? visibleSettingsTabs(session)[0]?.to : undefined;
+    throw redirect({ to: first ?? '/settings/security', replace: true });
+  },
+});
+
+function settingsPage<const TPath extends string>(path: TPath, component: () => ReactNode) {
+  return createRoute({ getParentRoute: () => settingsRoute, path, component });
+}
+
+const routeTree = rootRoute.addChildren([
+  setupRoute,
+  signInRoute,
+  enrollRoute,
+  consoleRoute.addChildren([
+    indexRoute,
+    moduleRoute('/incidents', 'incidents'),
+    moduleRoute('/people', 'people'),
+    moduleRoute('/campaigns', 'campaigns'),
+    moduleRoute('/notice', 'notice'),
+    moduleRoute('/inbox', 'inbox'),
+    moduleRoute('/readiness', 'readiness'),
+    moduleRoute('/insights', 'insights'),
+    auditRoute,
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      settingsPage('/users', UsersPage),
+      settingsPage('/tokens', TokensPage),
+      settingsPage('/security', SecurityPage),
+      settingsPage('/keys', KeysPage),
+    ]),
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: false,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
