@@ -60,7 +60,7 @@ export interface ImportRequest {
   encoding?: InputEncoding | undefined;
   mapping?: Mapping | undefined;
   defaultCountry?: string | undefined;
-  
+
   actor: Actor;
   requestId?: string | undefined;
   onProgress?: (progress: ImportProgress) => void;
@@ -98,14 +98,22 @@ export async function previewSource(
   }
   await input.rows.return(undefined);
   const detected = detectMapping(input.headers, samples);
-  return { format: input.format, isGzip: input.isGzip, headers: [...input.headers], samples, errors, ...detected };
+  return {
+    format: input.format,
+    isGzip: input.isGzip,
+    headers: [...input.headers],
+    samples,
+    errors,
+    ...detected,
+  };
 }
 
 function sourceOf(
   deps: Deps,
   job: { source_path: string | null; is_upload: boolean; file_name: string; file_bytes: number },
 ): InputSource {
-  if (!job.source_path) throw new AppError('conflict', 'This import has no stored source to read; import the file again.');
+  if (!job.source_path)
+    throw new AppError('conflict', 'This import has no stored source to read; import the file again.');
   return job.is_upload
     ? uploadSource(deps.crypto, job.source_path, job.file_name, Number(job.file_bytes))
     : fileSource(job.source_path, job.file_name);
@@ -128,7 +136,10 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   if (source.kind === 'upload') size = source.bytes;
   else {
     const stat = await fs.promises.stat(source.path).catch(() => {
-      throw new AppError('bad_request', `Cannot read ${request.fileName}: the file does not exist or is not readable.`);
+      throw new AppError(
+        'bad_request',
+        `Cannot read ${request.fileName}: the file does not exist or is not readable.`,
+      );
     });
     size = stat.size;
   }
@@ -168,7 +179,10 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
         source.kind === 'upload'
           ? uploadSource(deps.crypto, source.path, request.fileName, source.bytes)
           : fileSource(source.path, request.fileName);
-      const preview = await previewSource(inputSource, { format: request.format, encoding: request.encoding });
+      const preview = await previewSource(inputSource, {
+        format: request.format,
+        encoding: request.encoding,
+      });
       const mapping = request.mapping ?? preview.mapping;
       unmapped = preview.headers.filter((h) => !(h in mapping));
       job = await db.transaction().execute(async (tx) => {

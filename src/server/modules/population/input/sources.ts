@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -53,12 +52,14 @@ export async function saveUpload(
     const sealed = crypto.encryptBytes(plaintext, context);
     const length = Buffer.alloc(4);
     length.writeUInt32BE(sealed.length);
-    if (!out.write(Buffer.concat([length, sealed]))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (!out.write(Buffer.concat([length, sealed])))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
   try {
     for await (const chunk of body) {
       bytes += chunk.length;
-      if (bytes > maxBytes) throw new UploadTooLargeError(`The upload is larger than ${Math.round(maxBytes / 1e6)} MB.`);
+      if (bytes > maxBytes)
+        throw new UploadTooLargeError(`The upload is larger than ${Math.round(maxBytes / 1e6)} MB.`);
       hash.update(chunk);
       pending.push(chunk);
       pendingBytes += chunk.length;
@@ -88,7 +89,12 @@ export function uploadIdOf(file: string): string {
 }
 
 /** Decrypts an upload back into its plaintext byte stream (in memory one chunk at a time). */
-export function uploadSource(crypto: PiiCrypto, file: string, name: string, plaintextSize: number): InputSource {
+export function uploadSource(
+  crypto: PiiCrypto,
+  file: string,
+  name: string,
+  plaintextSize: number,
+): InputSource {
   const uploadId = uploadIdOf(file);
   return {
     name,
