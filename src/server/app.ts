@@ -6,10 +6,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { demoRoutes } from './demo.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
+import { createPopulationModule } from './modules/population/index.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { createUsersModule } from './modules/users/index.ts';
 import { recordAudit } from './platform/audit/audit-log.ts';
@@ -26,6 +28,8 @@ const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface BuiltApp {
   app: FastifyInstance;
   routes: RouteEntry[];
+  /** Background imports started through the API (tests wait on them; serve resumes interrupted ones). */
+  importJobs: ReturnType<typeof createPopulationModule>['jobs'];
 }
 
 /** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
@@ -77,14 +81,17 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
       }),
   });
 
+  const population = createPopulationModule(ctx);
   const modules = [
     auth,
     createUsersModule(ctx),
     createAuditModule(ctx),
     createKeysModule(ctx),
     createIncidentsModule(ctx),
+    population,
   ];
   await app.register(systemRoutes(ctx));
+  await app.register(demoRoutes(ctx));
   for (const module of modules) for (const plugin of module.routes) await app.register(plugin);
 
   app.get(
@@ -94,5 +101,5 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   await app.ready();
-  return { app, routes };
+  return { app, routes, importJobs: population.jobs };
 }

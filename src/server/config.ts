@@ -91,6 +91,20 @@ export const configSchema = z
       .min(1024)
       .default(1_048_576)
       .describe('Largest accepted request body in bytes for the JSON API.'),
+    CANDOR_UPLOAD_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(2_147_483_648)
+      .describe(
+        'Largest breach file accepted by upload in the console, in bytes (larger: use CANDOR_IMPORT_DIR).',
+      ),
+    CANDOR_IMPORT_DIR: z
+      .string()
+      .optional()
+      .describe(
+        'Folder on the server whose files the console may import by name. Default: DATA_DIR/imports.',
+      ),
     CANDOR_TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { demoResponse } from '../shared/contracts/population.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
 import type { Actor } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
+import { actorOf } from './platform/http/actors.ts';
 
 /**
  * `candor demo` and the console's "Load the demo breach": a realistic synthetic incident for newcomers,
@@ -21,7 +24,7 @@ export interface DemoResult {
 }
 
 export async function createDemo(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger'>,
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
   actor: Actor,
   onProgress?: (file: string, progress: ImportProgress) => void,
 ): Promise<DemoResult> {
@@ -62,4 +65,23 @@ export async function createDemo(
   }
   const stats = await population.service.stats(incident.id);
   return { incidentId: incident.id, imports, people: stats.people, conflicts: stats.conflicts };
+}
+
+/** The console's "Load the demo breach" button. */
+export function demoRoutes(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/api/demo',
+      {
+        config: { access: { permission: 'people:import' } },
+        schema: { tags: ['incidents'], response: { 200: demoResponse } },
+      },
+      async (request) => {
+        const result = await createDemo(ctx, actorOf(request.principal!));
+        return { incidentId: result.incidentId, people: result.people, conflicts: result.conflicts };
+      },
+    );
+  };
 }

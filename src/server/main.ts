@@ -1,12 +1,13 @@
 import { buildApp } from './app.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
+import { systemActor } from './platform/audit/audit-log.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 /** `candor serve`: the HTTP server until SIGINT/SIGTERM, then a graceful stop. */
 export async function serve(): Promise<void> {
   const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
   const { config, logger } = runtime.ctx;
-  const { app } = await buildApp(runtime.ctx);
+  const { app, importJobs } = await buildApp(runtime.ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: config.publicUrl }, 'Candor is running');
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
@@ -18,6 +19,15 @@ export async function serve(): Promise<void> {
         `  (valid until ${bootstrap.expiresAt.toISOString()}; restart to get a new one):\n\n    ${bootstrap.setupUrl}\n\n`,
     );
   }
+
+  // Imports interrupted by a stop resume where they were; checked again every minute.
+  const resume = () =>
+    importJobs
+      .resumeInterrupted(systemActor)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not resume imports'));
+  await resume();
+  const resumeTimer = setInterval(() => void resume(), 60_000);
+  resumeTimer.unref();
 
   let isStopping = false;
   const stop = async (signal: string) => {

@@ -1,9 +1,11 @@
 import { createAuthModule } from './modules/auth/index.ts';
+import { createPopulationModule } from './modules/population/index.ts';
+import { systemActor } from './platform/audit/audit-log.ts';
 import { openRuntime } from './runtime.ts';
 
 /**
- * `candor worker`: background work, on as many machines as needed. Today: removing expired sessions and
- * spent setup links every minute. Later modules (imports, campaigns, reminders) add their jobs here.
+ * `candor worker`: background work, on as many machines as needed. Every minute: resume imports
+ * interrupted by a stopped process, remove expired sessions and spent setup links. Later modules (imports, campaigns, reminders) add their jobs here.
  */
 const INTERVAL_MS = 60_000;
 
@@ -11,11 +13,14 @@ export async function runWorker(): Promise<void> {
   const runtime = await openRuntime({ applicationName: 'candor-worker' });
   const { logger, db } = runtime.ctx;
   const auth = createAuthModule(runtime.ctx);
+  const population = createPopulationModule(runtime.ctx);
   let timer: NodeJS.Timeout | undefined;
   let isStopping = false;
 
   const tick = async () => {
     try {
+      const resumed = await population.jobs.resumeInterrupted(systemActor);
+      if (resumed > 0) logger.info({ resumed }, 'resumed interrupted imports');
       const sessions = await auth.purgeExpiredSessions();
       const links = await db
         .deleteFrom('setup_links')

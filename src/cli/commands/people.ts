@@ -102,19 +102,20 @@ export function registerPeopleCommands(program: Command): void {
         const mapping = options.map ? readMapping(options.map) : undefined;
         const printer = progressPrinter(false);
         const summary = await withRuntime(async (runtime) => {
-          let source = file ? path.resolve(file) : undefined;
+          const population = createPopulationModule(runtime.ctx);
           if (options.resume) {
             const job = await runtime.ctx.db
               .selectFrom('imports')
-              .select(['source_path', 'incident_id'])
+              .select(['incident_id'])
               .where('id', '=', options.resume)
               .executeTakeFirst();
-            if (!job?.source_path || job.incident_id !== incidentId)
+            if (!job || job.incident_id !== incidentId)
               throw new Error(`No import ${options.resume} in incident ${incidentId}.`);
-            source = job.source_path;
+            return population.service.resumeImport(options.resume, cliActor());
           }
-          if (!source) throw new Error('Name the file to import (or --resume <importId>).');
-          return createPopulationModule(runtime.ctx).service.runImport({
+          if (!file) throw new Error('Name the file to import (or --resume <importId>).');
+          const source = path.resolve(file);
+          return population.service.runImport({
             incidentId,
             source: { kind: 'file', path: source },
             fileName: path.basename(source),

@@ -64,6 +64,8 @@ export interface ImportRequest {
   actor: Actor;
   requestId?: string | undefined;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called once the import has its id (a new one, the unfinished one it resumes, or the earlier duplicate). */
+  onStarted?: (importId: string, isDuplicate: boolean) => void;
 }
 
 type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'>;
@@ -163,6 +165,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       .executeTakeFirst();
     if (job?.status === 'done' || job?.status === 'duplicate') {
       const summary = summaryOf(job, [], true);
+      request.onStarted?.(job.id, true);
       await db.transaction().execute((tx) =>
         recordAudit(tx, {
           actor: request.actor,
@@ -227,9 +230,19 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
         return row;
       });
     }
-    if (job.status === 'parsing' || job.status === 'pending')
-      await parseIntoRecords(deps, job, sourceOf(deps, job), progress);
-    return await finishImport(deps, job.id, request, progress, unmapped);
+    request.onStarted?.(job.id, false);
+    try {
+      if (job.status === 'parsing' || job.status === 'pending') {
+        await parseIntoRecords(deps, job, sourceOf(deps, job), progress);
+      }
+      return await finishImport(deps, job.id, request, progress, unmapped);
+    } catch (error) {
+      // The file itself is unusable: record why and stop retrying. Other failures (the database went
+      // away, the process was stopped) leave the import as it is, to resume.
+      if (error instanceof InputError || error instanceof AppError)
+        await markFailed(deps, job.id, error.message, request);
+      throw error;
+    }
   } catch (error) {
     if (error instanceof InputError) {
       throw new AppError('bad_request', error.message, { cause: error });
@@ -244,6 +257,59 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
 }
 
 type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
+
+async function markFailed(
+  deps: Deps,
+  importId: string,
+  message: string,
+  request: ImportRequest,
+): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const failed = await tx
+      .updateTable('imports')
+      .set({
+        status: 'failed',
+        error: message.slice(0, 500),
+        finished_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where('id', '=', importId)
+      .where('status', 'in', ['pending', 'parsing', 'resolving'])
+      .returning(['id', 'is_upload', 'source_path'])
+      .executeTakeFirst();
+    if (!failed) return;
+    await sql`DROP TABLE IF EXISTS ${sql.id(stagingTable(importId))}`.execute(tx);
+    await recordAudit(tx, {
+      actor: request.actor,
+      action: 'import.failed',
+      outcome: 'failure',
+      requestId: request.requestId,
+      target: { type: 'import', id: importId },
+    });
+    if (failed.is_upload && failed.source_path) await fs.promises.rm(failed.source_path, { force: true });
+  });
+}
+
+/** Continues an interrupted import from its stored source and checkpoint (server restart, worker). */
+export async function resumeImport(deps: Deps, importId: string, actor: Actor): Promise<ImportSummary> {
+  const job = await loadImport(deps, importId);
+  if (!job || !['pending', 'parsing', 'resolving'].includes(job.status)) {
+    throw new AppError('conflict', 'This import is not waiting to be resumed.');
+  }
+  return runImport(deps, {
+    incidentId: job.incident_id,
+    source: job.is_upload
+      ? {
+          kind: 'upload',
+          path: job.source_path ?? '',
+          sha256: job.file_sha256,
+          bytes: Number(job.file_bytes),
+        }
+      : { kind: 'file', path: job.source_path ?? '' },
+    fileName: job.file_name,
+    actor,
+  });
+}
 
 function loadImport(deps: Deps, importId: string) {
   return deps.db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
@@ -532,4 +598,38 @@ function progressReporter(onProgress: ImportRequest['onProgress'], bytesTotal: n
       onProgress?.({ ...state });
     },
   };
+}
+
+/** Re-runs identity resolution for an incident (after a conflict decision), under the import lock. */
+export async function resolveAgain(
+  deps: Deps,
+  incidentId: string,
+  meta: { actor: Actor; requestId?: string | undefined },
+) {
+  const pool = poolOf(deps.db);
+  const lock = await pool.connect();
+  const read = await pool.connect();
+  const write = await pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, incidentId]);
+    await write.query('BEGIN');
+    const result = await resolveIncident(read, write, incidentId);
+    const tx = dbOnClient(write);
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'people.resolved',
+      requestId: meta.requestId,
+      target: { type: 'incident', id: incidentId },
+      details: { people: result.people, conflicts: result.conflicts },
+    });
+    await write.query('COMMIT');
+    await tx.destroy();
+    return result;
+  } catch (error) {
+    await write.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, incidentId]).catch(() => {});
+    for (const client of [lock, read, write]) client.release();
+  }
 }

@@ -1,14 +1,20 @@
 import type { PlatformContext } from '../../platform/context.ts';
-import { type ImportRequest, previewSource, runImport } from './import-runner.ts';
+import { createImportJobs } from './import-jobs.ts';
+import { type ImportRequest, previewSource, resumeImport, runImport } from './import-runner.ts';
 import { parseMappingFile } from './mapping.ts';
 import { findPeople, peopleStats, viewPerson } from './people.service.ts';
+import { populationRoutes } from './population.routes.ts';
 
-/** Affected people: imports, identity resolution, counts, lookups. */
-export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger'>) {
+/** Affected people: imports, identity resolution, counts, lookups, conflicts. */
+export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>) {
+  const jobs = createImportJobs(ctx);
   return {
-    routes: [],
+    routes: [populationRoutes({ ...ctx, jobs })],
+    jobs,
     service: {
       runImport: (request: ImportRequest) => runImport(ctx, request),
+      resumeImport: (...args: Parameters<typeof resumeImport> extends [unknown, ...infer R] ? R : never) =>
+        resumeImport(ctx, ...args),
       preview: previewSource,
       stats: (incidentId: string) => peopleStats(ctx.db, incidentId),
       find: (...args: Parameters<typeof findPeople> extends [unknown, ...infer R] ? R : never) =>

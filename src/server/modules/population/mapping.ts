@@ -1,4 +1,7 @@
+import { type IdentifierField, identifierFields } from '../../../shared/contracts/population.ts';
 import { type Category, isCategory } from '../../../shared/taxonomy.ts';
+
+export { type IdentifierField, identifierFields };
 
 /**
  * Column mapping: which input column (CSV header or JSON key) holds which field. A mapping file is
@@ -6,24 +9,7 @@ import { type Category, isCategory } from '../../../shared/taxonomy.ts';
  * value means that category was exposed) or `ignore`. Without one, fields are detected from header names
  * (synonyms below) and, where headers say nothing, from the shape of sample values.
  */
-export const identifierFields = [
-  'customer_id',
-  'email',
-  'phone',
-  'first_name',
-  'last_name',
-  'full_name',
-  'address_line1',
-  'address_line2',
-  'city',
-  'region',
-  'postal_code',
-  'country',
-  'locale',
-  'date_of_birth',
-  'national_id',
-] as const;
-export type IdentifierField = (typeof identifierFields)[number];
+
 export type FieldSpec = IdentifierField | `category:${Category}` | 'ignore';
 export type Mapping = Record<string, FieldSpec>;
 
