@@ -353,7 +353,20 @@ async function parseIntoRecords(
     for await (const row of input.rows) {
       if (row.line <= skipThrough) continue;
       if (input.headers.length !== headerCount) {
-        // JSON lines met a new key: recompile so its column is read (unmapped keys stay ignored).
+        // JSON lines met a new key: recompile so a mapped one is read, and report an unmapped one (its
+        // name, not its value) so nothing is dropped silently.
+        for (const key of input.headers.slice(headerCount)) {
+          if (!(key in mapping)) {
+            issues.push({
+              line: row.line,
+              issue: {
+                severity: 'warning',
+                reason: 'new key, not in the mapping: not imported',
+                field: key.slice(0, 100),
+              },
+            });
+          }
+        }
         headerCount = input.headers.length;
         builder = createRecordBuilder(compileMapping(input.headers, mapping), deps.crypto, {
           defaultCountry: job.default_country,
