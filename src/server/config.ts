@@ -105,6 +105,15 @@ export const configSchema = z
       .describe(
         'Folder on the server whose files the console may import by name. Default: DATA_DIR/imports.',
       ),
+    CANDOR_IMPORT_THREADS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(2)
+      .describe(
+        'Worker threads that normalize, hash and encrypt records during an import (0: in the import thread).',
+      ),
     CANDOR_TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')

@@ -15,9 +15,13 @@ import { homePath } from './components/navigation.ts';
 import { ReauthModal } from './components/ReauthModal.tsx';
 import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
 import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
+import { IncidentLayout } from './pages/incidents/IncidentLayout.tsx';
+import { IncidentsPage } from './pages/incidents/IncidentsPage.tsx';
+import { PeopleIndexPage } from './pages/incidents/PeopleIndexPage.tsx';
 import { ModulePage } from './pages/modules/ModulePage.tsx';
 import type { ModuleId } from './pages/modules/modules.ts';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PeoplePage } from './pages/people/PeoplePage.tsx';
 import { KeysPage } from './pages/settings/keys/KeysPage.tsx';
 import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
 import { SecurityPage } from './pages/settings/security/SecurityPage.tsx';
@@ -98,6 +102,46 @@ function moduleRoute<const TPath extends string>(path: TPath, module: ModuleId) 
   });
 }
 
+const incidentsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/incidents',
+  component: IncidentsPage,
+});
+
+/** The People section: affected people belong to an incident, so this picks one. */
+const peopleIndexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/people',
+  component: PeopleIndexPage,
+});
+
+/** An incident's workspace: its header and section tabs around the section shown. */
+const incidentRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/incidents/$incidentId',
+  component: function IncidentRoute() {
+    const { incidentId } = incidentRoute.useParams();
+    return <IncidentLayout key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+const incidentIndexRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/incidents/$incidentId/people', params, replace: true });
+  },
+});
+
+const incidentPeopleRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/people',
+  component: function IncidentPeopleRoute() {
+    const { incidentId } = incidentPeopleRoute.useParams();
+    return <PeoplePage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: '/audit',
@@ -130,8 +174,9 @@ const routeTree = rootRoute.addChildren([
   enrollRoute,
   consoleRoute.addChildren([
     indexRoute,
-    moduleRoute('/incidents', 'incidents'),
-    moduleRoute('/people', 'people'),
+    incidentsRoute,
+    incidentRoute.addChildren([incidentIndexRoute, incidentPeopleRoute]),
+    peopleIndexRoute,
     moduleRoute('/campaigns', 'campaigns'),
     moduleRoute('/notice', 'notice'),
     moduleRoute('/inbox', 'inbox'),

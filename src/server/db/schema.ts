@@ -124,6 +124,7 @@ export interface ImportsTable {
   incident_id: string;
   file_name: string;
   file_sha256: Buffer;
+  settings_sha256: Buffer;
   file_bytes: number;
   source_path: string | null;
   is_upload: Generated<boolean>;

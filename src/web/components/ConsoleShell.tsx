@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Outlet, useLocation } from '@tanstack/react-router';
 import { useActiveSession } from './ActiveSession.tsx';
 import { Logo } from './Logo.tsx';
-import { visibleNavItems } from './navigation.ts';
+import { isNavItemActive, visibleNavItems } from './navigation.ts';
 import { RouterNavLink } from './RouterLinks.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
@@ -36,16 +36,22 @@ export function ConsoleShell() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Console">
         <AppShell.Section grow component={ScrollArea}>
-          {visibleNavItems(session).map((item) => (
-            <RouterNavLink
-              key={item.to}
-              to={item.to}
-              label={item.label}
-              active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
-              aria-current={pathname.startsWith(item.to) ? 'page' : undefined}
-              onClick={close}
-            />
-          ))}
+          {visibleNavItems(session).map((item) => {
+            const isActive = isNavItemActive(item, pathname);
+            return (
+              <RouterNavLink
+                key={item.to}
+                to={item.to}
+                label={item.label}
+                // The router's own matching is by prefix and marks /incidents active inside an incident's
+                // People tab; exact matching leaves the decision to isNavItemActive.
+                activeOptions={{ exact: true }}
+                active={isActive}
+                aria-current={isActive ? 'page' : undefined}
+                onClick={close}
+              />
+            );
+          })}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -33,6 +33,15 @@ export const navItems: NavItem[] = [
   { label: 'Settings', to: '/settings', permission: null },
 ];
 
+/** An incident's People tab belongs to the People section, the rest of the incident to Incidents. */
+const incidentPeoplePath = /^\/incidents\/[^/]+\/people(\/|$)/;
+
+export function isNavItemActive(item: NavItem, pathname: string): boolean {
+  if (item.to === '/people' && incidentPeoplePath.test(pathname)) return true;
+  if (item.to === '/incidents' && incidentPeoplePath.test(pathname)) return false;
+  return pathname === item.to || pathname.startsWith(`${item.to}/`);
+}
+
 export function visibleNavItems(session: Session): NavItem[] {
   return navItems.filter((item) => item.permission === null || session.permissions.includes(item.permission));
 }

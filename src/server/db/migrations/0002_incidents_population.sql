@@ -20,7 +20,10 @@ CREATE TABLE imports (
   incident_id uuid NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
   -- The file's name as given (not its content), for people to recognise it.
   file_name text NOT NULL CHECK (length(file_name) <= 300),
-  file_sha256 bytea NOT NULL,
+    file_sha256 bytea NOT NULL,
+  -- SHA-256 of the settings (format, encoding, mapping, default country): the same file with other
+  -- settings (say Latin-1 after UTF-8 rejections) is a new import; with the same ones, a duplicate.
+  settings_sha256 bytea NOT NULL,
   file_bytes bigint NOT NULL,
   -- Where a server-side file or an encrypted upload lives until the import ends.
   source_path text,
@@ -50,8 +53,8 @@ CREATE TABLE imports (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX imports_incident_idx ON imports (incident_id, created_at);
--- The same file twice into one incident adds nothing.
-CREATE UNIQUE INDEX imports_same_file ON imports (incident_id, file_sha256) WHERE status <> 'failed';
+-- The same file twice into one incident, read the same way, adds nothing.
+CREATE UNIQUE INDEX imports_same_file ON imports (incident_id, file_sha256, settings_sha256) WHERE status <> 'failed';
 
 -- One row per accepted input record. Partitioned by incident (a partition per incident, created with it)
 -- so one breach of 100M records does not slow the others and can be dropped whole, and each incident's

@@ -7,11 +7,19 @@ import type { ImportStatus } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { copyBytea, copyIn, copyText } from './copy.ts';
-import { type InputEncoding, InputError, type InputFormat, openInput } from './input/read-input.ts';
+import { createBuildPool } from './build-pool.ts';
+import { type ChunkContext, type ChunkResult, createChunkBuilder } from './chunk-builder.ts';
+import { copyIn, copyText } from './copy.ts';
+import {
+  type InputEncoding,
+  InputError,
+  type InputFormat,
+  type InputRow,
+  openInput,
+} from './input/read-input.ts';
 import { fileSource, type InputSource, uploadSource } from './input/sources.ts';
 import { detectMapping, type Mapping } from './mapping.ts';
-import { type BuiltRecord, compileMapping, createRecordBuilder, type RowIssue } from './record-builder.ts';
+import type { RowIssue } from './record-builder.ts';
 import { resolveIncident } from './resolve.ts';
 
 /**
@@ -64,13 +72,18 @@ export interface ImportRequest {
   actor: Actor;
   requestId?: string | undefined;
   onProgress?: (progress: ImportProgress) => void;
+  /** Continue this unfinished import (its stored settings and checkpoint) instead of looking it up by content. */
+  resumeImportId?: string;
   /** Called once the import has its id (a new one, the unfinished one it resumes, or the earlier duplicate). */
   onStarted?: (importId: string, isDuplicate: boolean) => void;
 }
 
-type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'>;
+type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'> & {
+  config?: Pick<PlatformContext['config'], 'CANDOR_IMPORT_THREADS'>;
+};
 
 const BATCH_ROWS = 5000;
+const CHUNK_ROWS = 1000;
 const SAMPLE_ROWS = 200;
 const LOCK_CLASS = 7_317_100;
 
@@ -121,6 +134,23 @@ function sourceOf(
     : fileSource(job.source_path, job.file_name);
 }
 
+/** What makes two imports of one file the same import: how it is read and mapped. */
+function settingsHash(request: ImportRequest): Buffer {
+  const mapping = request.mapping
+    ? Object.fromEntries(Object.entries(request.mapping).sort(([a], [b]) => a.localeCompare(b)))
+    : 'detected';
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: request.format ?? 'auto',
+        encoding: request.encoding ?? 'utf8',
+        mapping,
+        defaultCountry: request.defaultCountry ?? null,
+      }),
+    )
+    .digest();
+}
+
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportSummary> {
   const { db } = deps;
   const incident = await db
@@ -156,13 +186,23 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, request.incidentId]);
-    let job = await db
-      .selectFrom('imports')
-      .selectAll()
-      .where('incident_id', '=', request.incidentId)
-      .where('file_sha256', '=', sha)
-      .where('status', '!=', 'failed')
-      .executeTakeFirst();
+    const settings = settingsHash(request);
+    let job = request.resumeImportId
+      ? await loadImport(deps, request.resumeImportId)
+      : await db
+          .selectFrom('imports')
+          .selectAll()
+          .where('incident_id', '=', request.incidentId)
+          .where('file_sha256', '=', sha)
+          .where('settings_sha256', '=', settings)
+          .where('status', '!=', 'failed')
+          .executeTakeFirst();
+    if (request.resumeImportId && job && !job.file_sha256.equals(sha)) {
+      throw new AppError(
+        'conflict',
+        'The file changed since this import began: import it as a new file instead of resuming.',
+      );
+    }
     if (job?.status === 'done' || job?.status === 'duplicate') {
       const summary = summaryOf(job, [], true);
       request.onStarted?.(job.id, true);
@@ -200,6 +240,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
             incident_id: request.incidentId,
             file_name: request.fileName.slice(0, 300),
             file_sha256: sha,
+            settings_sha256: settings,
             file_bytes: size,
             source_path: source.path,
             is_upload: source.kind === 'upload',
@@ -307,6 +348,7 @@ export async function resumeImport(deps: Deps, importId: string, actor: Actor): 
         }
       : { kind: 'file', path: job.source_path ?? '' },
     fileName: job.file_name,
+    resumeImportId: job.id,
     actor,
   });
 }
@@ -324,89 +366,133 @@ async function parseIntoRecords(
   const input = await openInput(source, { format: job.format, encoding: job.encoding });
   const mapping = job.mapping as Mapping;
   const skipThrough = Number(job.checkpoint_line);
-  let accepted = Number(job.accepted);
-  let rejected = Number(job.rejected);
-  let rowsTotal = Number(job.rows_total);
-  progress.update({ phase: 'parsing', accepted, rejected, line: skipThrough });
-  let builder = createRecordBuilder(compileMapping(input.headers, mapping), deps.crypto, {
-    defaultCountry: job.default_country,
+  const totals = {
+    accepted: Number(job.accepted),
+    rejected: Number(job.rejected),
+    rowsTotal: Number(job.rows_total),
+  };
+  progress.update({
+    phase: 'parsing',
+    accepted: totals.accepted,
+    rejected: totals.rejected,
+    line: skipThrough,
   });
-  let headerCount = input.headers.length;
+  const context: ChunkContext = {
+    incidentId: job.incident_id,
+    importId: job.id,
+    rnBase: Number(job.rn_base),
+    defaultCountry: job.default_country,
+  };
+  // Worker threads take a second or two to start: worth it for large files only.
+  const threads = Number(job.file_bytes) >= 16 * 1024 * 1024 ? (deps.config?.CANDOR_IMPORT_THREADS ?? 0) : 0;
+  const pool = threads > 0 ? createBuildPool(threads, context, deps.crypto.keysForWorkerThread()) : undefined;
+  const buildHere = pool ? undefined : createChunkBuilder(context, deps.crypto);
+  const liveMapping: Mapping = { ...mapping };
+  const build = (headers: string[], rows: InputRow[]) =>
+    pool ? pool.build(headers, liveMapping, rows) : Promise.resolve(buildHere!(headers, liveMapping, rows));
 
   const writer = await poolOf(deps.db).connect();
   let records: string[] = [];
   let issues: Array<{ line: number; issue: RowIssue }> = [];
   let lastLine = skipThrough;
-  let inFlight: Promise<void> = Promise.resolve();
   let flushedLine = skipThrough;
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = () => {
     if (lastLine === flushedLine) return inFlight;
     flushedLine = lastLine;
-    const batch = { records, issues, lastLine, accepted, rejected, rowsTotal, bytes: input.bytesRead() };
+    const batch = { records, issues, lastLine, ...totals, bytes: input.bytesRead() };
     records = [];
     issues = [];
     const previous = inFlight;
     inFlight = previous.then(() => writeBatch(writer, job, batch));
     return previous;
   };
+  // Chunks go out to the builders in order and are consumed in order: a batch always ends on a chunk's
+  // last line, so the checkpoint keeps meaning "every line up to here is written".
+  const pending: Array<{
+    result: Promise<ChunkResult>;
+    lastLine: number;
+    rows: number;
+    newKeys: Array<{ line: number; issue: RowIssue }>;
+  }> = [];
+  const consume = async () => {
+    const chunk = pending.shift()!;
+    const result = await chunk.result;
+    records.push(...result.records);
+    issues.push(...chunk.newKeys, ...result.issues);
+    totals.accepted += result.accepted;
+    totals.rejected += result.rejected;
+    totals.rowsTotal += chunk.rows;
+    lastLine = chunk.lastLine;
+    if (records.length + issues.length >= BATCH_ROWS) {
+      await flush();
+      progress.update({
+        phase: 'parsing',
+        line: lastLine,
+        accepted: totals.accepted,
+        rejected: totals.rejected,
+        bytesDone: input.bytesRead(),
+      });
+    }
+  };
+  let rows: InputRow[] = [];
+  let newKeys: Array<{ line: number; issue: RowIssue }> = [];
+  let headerCount = input.headers.length;
+  const dispatch = () => {
+    if (rows.length === 0) return;
+    pending.push({
+      result: build([...input.headers], rows),
+      lastLine: rows.at(-1)!.line,
+      rows: rows.length,
+      newKeys,
+    });
+    rows = [];
+    newKeys = [];
+  };
   try {
     for await (const row of input.rows) {
       if (row.line <= skipThrough) continue;
       if (input.headers.length !== headerCount) {
-        // JSON lines met a new key: recompile so a mapped one is read, and report an unmapped one (its
-        // name, not its value) so nothing is dropped silently.
+        // A JSON key first seen here that the mapping does not cover is reported by name, never dropped silently.
         for (const key of input.headers.slice(headerCount)) {
-          if (!(key in mapping)) {
-            issues.push({
-              line: row.line,
-              issue: {
-                severity: 'warning',
-                reason: 'new key, not in the mapping: not imported',
-                field: key.slice(0, 100),
-              },
-            });
-          }
+          if (key in liveMapping) continue;
+          // Detected by its name when it has a known one (the preview only saw the first rows).
+          const byName = detectMapping([key], []).mapping[key];
+          if (byName) liveMapping[key] = byName;
+          newKeys.push({
+            line: row.line,
+            issue: {
+              severity: 'warning',
+              reason: byName
+                ? `new key, mapped by its name to ${byName}`
+                : 'new key, not in the mapping: not imported',
+              field: key.slice(0, 100),
+            },
+          });
         }
         headerCount = input.headers.length;
-        builder = createRecordBuilder(compileMapping(input.headers, mapping), deps.crypto, {
-          defaultCountry: job.default_country,
-        });
       }
-      rowsTotal++;
-      lastLine = row.line;
-      if (row.error || !row.values) {
-        rejected++;
-        issues.push({
-          line: row.line,
-          issue: { severity: 'rejected', reason: row.error ?? 'unreadable row', field: null },
-        });
-      } else {
-        const result = builder.build(row.values);
-        if ('rejection' in result) {
-          rejected++;
-          issues.push({ line: row.line, issue: result.rejection });
-        } else {
-          accepted++;
-          records.push(recordLine(job, row.line, result.record));
-          for (const warning of result.warnings) issues.push({ line: row.line, issue: warning });
-        }
-      }
-      if (records.length + issues.length >= BATCH_ROWS) {
-        await flush();
-        progress.update({
-          phase: 'parsing',
-          line: lastLine,
-          accepted,
-          rejected,
-          bytesDone: input.bytesRead(),
-        });
+      rows.push(row);
+      if (rows.length >= CHUNK_ROWS) {
+        dispatch();
+        while (pending.length > Math.max(2, threads * 2)) await consume();
       }
     }
+    dispatch();
+    while (pending.length > 0) await consume();
     await flush();
     await inFlight;
-    progress.update({ phase: 'parsing', line: lastLine, accepted, rejected, bytesDone: input.bytesRead() });
+    progress.update({
+      phase: 'parsing',
+      line: lastLine,
+      accepted: totals.accepted,
+      rejected: totals.rejected,
+      bytesDone: input.bytesRead(),
+    });
   } finally {
+    await Promise.allSettled(pending.map((p) => p.result));
     await inFlight.catch(() => {});
+    await pool?.close();
     writer.release();
   }
 }
@@ -419,27 +505,6 @@ export function stagingTable(importId: string): string {
 const copyRecords = (importId: string) =>
   `COPY ${stagingTable(importId)} (incident_id, rn, import_id, line_no, customer_idx, national_idx, email_idx, phone_idx, ` +
   'categories, country, region, locale, has_email, has_phone, has_postal, payload) FROM STDIN';
-
-function recordLine(job: ImportRow, line: number, r: BuiltRecord): string {
-  return [
-    job.incident_id,
-    Number(job.rn_base) + line,
-    job.id,
-    line,
-    copyBytea(r.customerIdx),
-    copyBytea(r.nationalIdx),
-    copyBytea(r.emailIdx),
-    copyBytea(r.phoneIdx),
-    r.categories,
-    copyText(r.country),
-    copyText(r.region),
-    copyText(r.locale),
-    r.hasEmail ? 't' : 'f',
-    r.hasPhone ? 't' : 'f',
-    r.hasPostal ? 't' : 'f',
-    copyBytea(r.payload),
-  ].join('\t');
-}
 
 async function writeBatch(
   client: pg.PoolClient,

@@ -257,9 +257,16 @@ const VALUE_SHAPES: Array<{ field: FieldSpec; test: (v: string) => boolean }> = 
   { field: 'category:payment_card', test: (v) => isLuhnCardNumber(v) },
   {
     field: 'category:ip_address',
-    test: (v) => /^(\d{1,3}\.){3}\d{1,3}$/.test(v.trim()) || /^[0-9a-f:]{7,39}$/i.test(v.trim()),
+    test: (v) =>
+      /^(\d{1,3}\.){3}\d{1,3}$/.test(v.trim()) || /^(?=(?:[^:]*:){2})[0-9a-f:]{7,39}$/i.test(v.trim()),
   },
-  { field: 'category:password', test: (v) => /^\$(2[aby]|argon2i?d?|[156])\$/.test(v.trim()) },
+  // Crypt-style hashes, and bare hex digests (MD5, SHA-1, SHA-256), which breach exports mostly hold for passwords.
+  {
+    field: 'category:password',
+    test: (v) =>
+      /^\$(2[aby]|argon2i?d?|[156])\$/.test(v.trim()) ||
+      /^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{64})$/i.test(v.trim()),
+  },
   {
     field: 'phone',
     test: (v) => /^\+?[\d\s().-]{7,20}$/.test(v.trim()) && (v.match(/\d/g)?.length ?? 0) >= 7,

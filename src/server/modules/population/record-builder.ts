@@ -126,6 +126,11 @@ export function createRecordBuilder(
       if (raw.date_of_birth) payload.date_of_birth = normalizeDate(raw.date_of_birth);
       const locale = raw.locale && LOCALE.test(raw.locale) ? raw.locale.replace('_', '-') : null;
       const hasPostal = Boolean(raw.address_line1 && (raw.postal_code || raw.city));
+      // Where a person lives comes from their record: a country, a region or an address. The import's
+      // default country fills in an address's missing country, but never makes a location out of nothing.
+      const hasLocation = Boolean(
+        raw.country || raw.region || raw.address_line1 || raw.city || raw.postal_code,
+      );
 
       return {
         record: {
@@ -134,7 +139,7 @@ export function createRecordBuilder(
           emailIdx: email ? crypto.blindIndex('email', email) : null,
           phoneIdx: phone ? crypto.blindIndex('phone', phone) : null,
           categories: mask,
-          country,
+          country: hasLocation ? country : null,
           region,
           locale,
           hasEmail: email !== null,

@@ -101,7 +101,8 @@ export async function resolveIncident(
     return root;
   };
   const conflicts: Array<[number, number, IdentifierKind, 'customer_id' | 'national_id']> = [];
-  let conflictCount = 0;
+  // One conflict per pair of records, however many identifiers they share.
+  const conflictPairs = new Set<string>();
   const union = (a: number, b: number, shared: IdentifierKind, isForced = false) => {
     let ra = find(a);
     let rb = find(b);
@@ -111,9 +112,11 @@ export async function resolveIncident(
         const va = strong[kind][ra]!;
         const vb = strong[kind][rb]!;
         if (va !== 0 && vb !== 0 && va !== vb) {
-          conflictCount++;
-          if (conflicts.length < MAX_CONFLICTS)
+          const pair = `${Math.min(a, b)},${Math.max(a, b)}`;
+          if (!conflictPairs.has(pair) && conflicts.length < MAX_CONFLICTS) {
+            conflictPairs.add(pair);
             conflicts.push([Math.min(a, b), Math.max(a, b), shared, kind]);
+          }
           return;
         }
       }
@@ -150,15 +153,6 @@ export async function resolveIncident(
     strongGroups.push({ kind, groups });
   }
 
-  onPhase('applying merge decisions');
-  for await (const line of copyOut(
-    read,
-    `SELECT rn_a, rn_b FROM resolution_conflicts WHERE ${where} AND status = 'merged'`,
-  )) {
-    const [a, b] = line.split('\t').map(Number) as [number, number];
-    union(indexOf(a), indexOf(b), 'email', true);
-  }
-
   for (const { kind, groups } of strongGroups) {
     onPhase(`linking by ${kind.replace('_', ' ')}`);
     const g = groups.data;
@@ -168,6 +162,17 @@ export async function resolveIncident(
       i += count + 1;
     }
   }
+  // A person's decision to merge two records comes after the strong identifiers have formed their groups,
+  // so it joins whole groups (not a lone record torn from its customer id).
+  onPhase('applying merge decisions');
+  for await (const line of copyOut(
+    read,
+    `SELECT rn_a, rn_b FROM resolution_conflicts WHERE ${where} AND status = 'merged'`,
+  )) {
+    const [a, b] = line.split('\t').map(Number) as [number, number];
+    union(indexOf(a), indexOf(b), 'email', true);
+  }
+
   for (const [kind, column] of [
     ['email', 'email_idx'],
     ['phone', 'phone_idx'],
@@ -264,5 +269,5 @@ export async function resolveIncident(
     'SELECT count(*)::int AS n FROM people WHERE incident_id = $1',
     [incidentId],
   );
-  return { people: people.rows[0]!.n, conflicts: conflictCount };
+  return { people: people.rows[0]!.n, conflicts: conflicts.length };
 }

@@ -22,6 +22,28 @@ export interface PiiCrypto {
   blindIndex(namespace: string, normalizedValue: string): Buffer;
   refresh(): Promise<void>;
   close(): void;
+  /**
+   * The active key and the blind-index key, for a worker thread of this process that seals records in
+   * parallel (import). Never leaves the process: never log, persist or send it elsewhere.
+   */
+  keysForWorkerThread(): SealingKeys;
+}
+
+export interface SealingKeys {
+  activeKeyId: string;
+  activeKey: Buffer;
+  blindIndexKey: Buffer;
+}
+
+/** Encryption and blind indexes from raw keys: the hot path, shared by the process and its worker threads. */
+export function sealingCrypto(keys: SealingKeys): Pick<PiiCrypto, 'encrypt' | 'encryptBytes' | 'blindIndex'> {
+  return {
+    encrypt: (plaintext, context) =>
+      seal(keys.activeKey, keys.activeKeyId, Buffer.from(plaintext, 'utf8'), context),
+    encryptBytes: (plaintext, context) => seal(keys.activeKey, keys.activeKeyId, plaintext, context),
+    blindIndex: (namespace, normalizedValue) =>
+      createHmac('sha256', keys.blindIndexKey).update(`${namespace}\0${normalizedValue}`).digest(),
+  };
 }
 
 const WRAP_CONTEXT = 'candor data key';
@@ -74,6 +96,11 @@ export async function createPiiCrypto(
       return createHmac('sha256', keys.blindIndexKey).update(`${namespace}\0${normalizedValue}`).digest();
     },
     refresh: reload,
+    keysForWorkerThread: () => ({
+      activeKeyId: keys.activeId,
+      activeKey: keys.byId.get(keys.activeId)!,
+      blindIndexKey: keys.blindIndexKey,
+    }),
     close: () => clearInterval(timer),
   };
 }

@@ -9,23 +9,6 @@ export interface ModuleInfo {
 }
 
 export const modules = {
-  incidents: {
-    title: 'Incidents',
-    permission: 'incidents:read',
-    emptyTitle: 'No incidents yet',
-    description:
-      'Each breach you respond to gets a workspace here: timeline, tasks, deadlines and the people affected, ' +
-      'with the time it took to identify, contain and notify. Incidents arrive with the next release.',
-  },
-  people: {
-    title: 'People',
-    permission: 'people:read',
-    emptyTitle: 'No affected people yet',
-    description:
-      'Import the breached records of an incident and Candor resolves them into people: what leaked about each ' +
-      'one, where they live and how much risk they carry, with identifiers kept encrypted. People arrive with ' +
-      'the first import.',
-  },
   campaigns: {
     title: 'Campaigns',
     permission: 'campaigns:read',

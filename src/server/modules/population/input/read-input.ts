@@ -126,7 +126,11 @@ export async function openInput(
     if (!primed.done) yield primed.value;
     yield* inner;
   })();
-  if (opened.headers.length === 0) throw new InputError('The file has no header line or no records.');
+  // A CSV needs its header line; JSON lines name their keys on every line, so a bad first line is just a
+  // rejected row (only a file with no row at all is refused).
+  if (opened.headers.length === 0 && (format === 'csv' || first.done)) {
+    throw new InputError('The file has no header line or no records.');
+  }
   return opened;
 }
 

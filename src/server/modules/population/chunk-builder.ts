@@ -1,0 +1,85 @@
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { copyBytea, copyText } from './copy.ts';
+import type { InputRow } from './input/read-input.ts';
+import type { Mapping } from './mapping.ts';
+import {
+  type BuiltRecord,
+  compileMapping,
+  createRecordBuilder,
+  type RecordBuilder,
+  type RowIssue,
+} from './record-builder.ts';
+
+/**
+ * Turns a chunk of input rows into COPY lines and issues: the CPU-heavy middle of an import (normalizing,
+ * hashing, sealing), run in the import's thread or in worker threads (build-pool.ts) with the same code.
+ */
+export interface ChunkContext {
+  incidentId: string;
+  importId: string;
+  rnBase: number;
+  defaultCountry: string | null;
+}
+
+export interface ChunkResult {
+  records: string[];
+  issues: Array<{ line: number; issue: RowIssue }>;
+  accepted: number;
+  rejected: number;
+}
+
+export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto, 'encrypt' | 'blindIndex'>) {
+  let builder: RecordBuilder | undefined;
+  let headerCount = -1;
+  return (headers: string[], mapping: Mapping, rows: InputRow[]): ChunkResult => {
+    if (headers.length !== headerCount) {
+      // JSON lines may add keys as they go (and the mapping with them): recompile so a mapped one is read.
+      builder = createRecordBuilder(compileMapping(headers, mapping), crypto as PiiCrypto, {
+        defaultCountry: context.defaultCountry,
+      });
+      headerCount = headers.length;
+    }
+    const result: ChunkResult = { records: [], issues: [], accepted: 0, rejected: 0 };
+    for (const row of rows) {
+      if (row.error || !row.values) {
+        result.rejected++;
+        result.issues.push({
+          line: row.line,
+          issue: { severity: 'rejected', reason: row.error ?? 'unreadable row', field: null },
+        });
+        continue;
+      }
+      const built = builder!.build(row.values);
+      if ('rejection' in built) {
+        result.rejected++;
+        result.issues.push({ line: row.line, issue: built.rejection });
+        continue;
+      }
+      result.accepted++;
+      result.records.push(recordLine(context, row.line, built.record));
+      for (const warning of built.warnings) result.issues.push({ line: row.line, issue: warning });
+    }
+    return result;
+  };
+}
+
+function recordLine(context: ChunkContext, line: number, r: BuiltRecord): string {
+  return [
+    context.incidentId,
+    context.rnBase + line,
+    context.importId,
+    line,
+    copyBytea(r.customerIdx),
+    copyBytea(r.nationalIdx),
+    copyBytea(r.emailIdx),
+    copyBytea(r.phoneIdx),
+    r.categories,
+    copyText(r.country),
+    copyText(r.region),
+    copyText(r.locale),
+    r.hasEmail ? 't' : 'f',
+    r.hasPhone ? 't' : 'f',
+    r.hasPostal ? 't' : 'f',
+    copyBytea(r.payload),
+  ].join('\t');
+}

@@ -1,0 +1,79 @@
+import type { IdentifierField } from '../../../shared/contracts/population.ts';
+import { type Category, categories, categoryLabels, type RiskTier } from '../../../shared/taxonomy.ts';
+import type { FieldSpec, ImportSummary } from '../../api/types.ts';
+
+/** Words for the mapping vocabulary. Typed by the contract, so a new field cannot go unlabelled. */
+export const identifierLabels: Record<IdentifierField, string> = {
+  customer_id: 'Customer ID',
+  email: 'Email',
+  phone: 'Phone',
+  first_name: 'First name',
+  last_name: 'Last name',
+  full_name: 'Full name',
+  address_line1: 'Address line 1',
+  address_line2: 'Address line 2',
+  city: 'City',
+  region: 'Region or state',
+  postal_code: 'Postal code',
+  country: 'Country',
+  locale: 'Language or locale',
+  date_of_birth: 'Date of birth',
+  national_id: 'National ID (e.g. SSN)',
+};
+
+export function fieldLabel(field: FieldSpec | string): string {
+  if (field === 'ignore') return 'Ignore this column';
+  if (field.startsWith('category:')) {
+    const category = field.slice('category:'.length) as Category;
+    return `Exposed: ${categoryLabels[category] ?? category}`;
+  }
+  return identifierLabels[field as IdentifierField] ?? field;
+}
+
+export function categoryLabel(category: Category): string {
+  return categoryLabels[category] ?? category;
+}
+
+/** Every category as a mapping target. */
+export const categoryFields = categories.map((category) => `category:${category}` as const);
+
+export const riskTierLabels: Record<RiskTier, string> = { high: 'High', medium: 'Medium', low: 'Low' };
+export const riskTierColors: Record<RiskTier, string> = { high: 'red', medium: 'orange', low: 'teal' };
+
+export const reachabilityLabels = {
+  email: 'Email',
+  phone: 'Phone (SMS)',
+  postal: 'Postal mail',
+  none: 'Not reachable',
+} as const;
+
+/** The identifiers a conflict is about. */
+export const conflictFieldLabels = {
+  customer_id: 'customer ID',
+  national_id: 'national ID',
+  email: 'email address',
+  phone: 'phone number',
+} as const;
+
+export const importStatusLabels: Record<ImportSummary['status'], string> = {
+  pending: 'Waiting to start',
+  parsing: 'Reading rows',
+  resolving: 'Resolving people',
+  done: 'Done',
+  failed: 'Failed',
+  duplicate: 'Already imported',
+};
+
+export const importStatusColors: Record<ImportSummary['status'], string> = {
+  pending: 'gray',
+  parsing: 'blue',
+  resolving: 'blue',
+  done: 'green',
+  failed: 'red',
+  duplicate: 'gray',
+};
+
+/** A jurisdiction code as shown (the server says "unknown" when no address gave one). */
+export function jurisdictionLabel(code: string): string {
+  return code === 'unknown' ? 'Unknown' : code;
+}
