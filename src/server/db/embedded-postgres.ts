@@ -33,100 +33,160 @@ export async function startEmbeddedPostgres(options: {
   const clusterDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = readOrCreateSecret(path.join(dataDir, 'pg-password'));
-
-  const running = readRunningPort(clusterDir);
-  if (running) {
-    logger.info(
-      { port: running },
-      'attached to the embedded PostgreSQL already running for this data directory',
-    );
-    const url = urlFor(running, password);
-    return { url, stop: () => stopIfUnused(url, clusterDir, logger) };
-  }
-
   const isRoot = os.userInfo().uid === 0;
-  const port = options.port || (await findFreePort());
-  const cluster = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: SUPERUSER,
-    password,
-    port,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
-    onLog: (message: string) => logger.debug({ source: 'postgres' }, message.trim()),
-    onError: (error: unknown) => logger.error({ err: error }, 'embedded PostgreSQL reported an error'),
-  });
-
   if (isRoot) {
     // The data directory holds the key file (0600): others may enter it to reach the cluster, not list it.
     fs.chmodSync(dataDir, 0o711);
     assertTraversable(dataDir);
   }
-  const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
-  if (isNew) {
-    logger.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
-    await cluster.initialise();
-  }
-  if (isRoot) giveClusterToPostgresUser(clusterDir);
-  try {
-    await cluster.start();
-  } catch (error) {
-    // A concurrent process may have won the race to start the same cluster: attach to it.
-    const winner = await waitForRunningPort(clusterDir);
-    if (winner) {
-      const url = urlFor(winner, password);
-      return { url, stop: () => stopIfUnused(url, clusterDir, logger) };
+
+  // Starting, attaching and stopping happen under a lock file, and every process holds a "presence"
+  // connection while it uses the cluster: so two processes never both start it, and the last one out
+  // (no other presence) is the one that stops it.
+  return withClusterLock(dataDir, async () => {
+    const running = readRunningPort(clusterDir);
+    if (running) {
+      logger.info(
+        { port: running },
+        'attached to the embedded PostgreSQL already running for this data directory',
+      );
+      const url = urlFor(running, password);
+      const presence = await connectPresence(url);
+      return {
+        url,
+        stop: () =>
+          withClusterLock(dataDir, async () => {
+            const isShared = await hasOtherPresence(presence);
+            await presence.end().catch(() => {});
+            if (!isShared) signalPostmaster(clusterDir, logger);
+          }),
+      };
     }
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start (${error instanceof Error ? error.message : 'it exited early'}). ` +
-        'Run with LOG_LEVEL=debug to see its output, or set DATABASE_URL to use an external server.',
-    );
-  }
-  if (isNew) {
-    const client = cluster.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
-    await client.query(`CREATE DATABASE ${DATABASE}`);
-    await client.end();
-  }
-  logger.info({ port }, 'embedded PostgreSQL started');
-  const url = urlFor(port, password);
-  return {
-    url,
-    // Several Candor processes may share the cluster (npm start and a CLI command): the last one out stops it.
-    stop: async () => {
-      if (await hasOtherClients(url)) return;
-      await cluster.stop();
-    },
-  };
+
+    const port = options.port || (await findFreePort());
+    const cluster = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      user: SUPERUSER,
+      password,
+      port,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: ['--encoding=UTF8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: (message: string) => logger.debug({ source: 'postgres' }, message.trim()),
+      onError: (error: unknown) => logger.error({ err: error }, 'embedded PostgreSQL reported an error'),
+    });
+    // The library stops every instance it started when the process exits. We decide that ourselves
+    // (others may still use the cluster), so we detach its handle whenever we do not stop it.
+    const detach = () => {
+      (cluster as unknown as { process?: unknown }).process = undefined;
+    };
+
+    const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+    if (isNew) {
+      logger.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
+      await cluster.initialise();
+    }
+    if (isRoot) giveClusterToPostgresUser(clusterDir);
+    try {
+      await cluster.start();
+    } catch (error) {
+      detach();
+      throw new Error(
+        `The embedded PostgreSQL in ${clusterDir} did not start (${error instanceof Error ? error.message : 'it exited early'}). ` +
+          'Run with LOG_LEVEL=debug to see its output, or set DATABASE_URL to use an external server.',
+      );
+    }
+    if (isNew) {
+      const client = cluster.getPgClient('postgres', '127.0.0.1');
+      await client.connect();
+      await client.query(`CREATE DATABASE ${DATABASE}`);
+      await client.end();
+    }
+    logger.info({ port }, 'embedded PostgreSQL started');
+    const url = urlFor(port, password);
+    const presence = await connectPresence(url);
+    return {
+      url,
+      stop: () =>
+        withClusterLock(dataDir, async () => {
+          const isShared = await hasOtherPresence(presence);
+          await presence.end().catch(() => {});
+          if (isShared) detach();
+          else await cluster.stop();
+        }),
+    };
+  });
 }
 
-async function hasOtherClients(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
+async function connectPresence(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: 'candor-presence' });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/** A lock file in the data directory, holding the owner's pid; a lock left by a dead process is taken over. */
+async function withClusterLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  const lockFile = path.join(dataDir, 'pg.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (!isAlive(holder)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Another Candor process (pid ${holder}) holds ${lockFile}; stop it, or remove the file if it is gone.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   try {
-    await client.connect();
-    const result = await client.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    );
-    return (result.rows[0] as { n: number }).n > 0;
-  } catch {
-    return false;
+    return await fn();
   } finally {
-    await client.end().catch(() => {});
+    fs.rmSync(lockFile, { force: true });
   }
 }
 
-/** For a process that attached: stop the cluster (smart shutdown) only if nobody else uses it. */
-async function stopIfUnused(url: string, clusterDir: string, logger: Logger): Promise<void> {
-  if (await hasOtherClients(url)) return;
+function isAlive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Smart shutdown of a cluster this process did not start (it attached to it). */
+function signalPostmaster(clusterDir: string, logger: Logger): void {
   try {
     const pid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(pid, 'SIGTERM');
     logger.info('stopped the embedded PostgreSQL (no other Candor process uses it)');
   } catch {
     // already gone
+  }
+}
+
+/** Whether another Candor process still holds its presence connection (ours is excluded). */
+async function hasOtherPresence(presence: pg.Client): Promise<boolean> {
+  try {
+    const result = await presence.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'candor-presence' AND pid <> pg_backend_pid()",
+    );
+    return (result.rows[0] as { n: number }).n > 0;
+  } catch {
+    return false;
   }
 }
 
@@ -159,15 +219,6 @@ function readRunningPort(clusterDir: string): number | undefined {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
   }
   return status === 'ready' ? port : undefined;
-}
-
-async function waitForRunningPort(clusterDir: string): Promise<number | undefined> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = readRunningPort(clusterDir);
-    if (port) return port;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return undefined;
 }
 
 function findFreePort(): Promise<number> {

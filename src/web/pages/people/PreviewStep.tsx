@@ -88,7 +88,7 @@ export function PreviewStep({ incidentId, upload, onBack, onStarted }: PreviewSt
         <Stack gap="xs">
           <Title order={3}>First rows</Title>
           <Text size="sm" c="dimmed">
-            As Candor reads them. Shown to you only; they are not kept in the browser.
+            As Candor reads them, shown to you only while this dialog is open.
           </Text>
           <SampleRows preview={preview} draft={draft} />
         </Stack>
@@ -98,7 +98,7 @@ export function PreviewStep({ incidentId, upload, onBack, onStarted }: PreviewSt
           value={defaultCountry}
           onChange={(event) => setDefaultCountry(event.currentTarget.value)}
           maxLength={2}
-          w={260}
+          w={380}
           error={countryError}
         />
         <ErrorAlert error={start.error} title="The import could not start" />
