@@ -50,17 +50,7 @@ export async function startEmbeddedPostgres(options: {
         { port: running },
         'attached to the embedded PostgreSQL already running for this data directory',
       );
-      const url = urlFor(running, password);
-      const presence = await connectPresence(url);
-      return {
-        url,
-        stop: () =>
-          withClusterLock(dataDir, async () => {
-            const isShared = await hasOtherPresence(presence);
-            await presence.end().catch(() => {});
-            if (!isShared) signalPostmaster(clusterDir, logger);
-          }),
-      };
+      return holdSession(dataDir, urlFor(running, password), () => signalPostmaster(clusterDir, logger));
     }
 
     const port = options.port || (await findFreePort());
@@ -105,26 +95,30 @@ export async function startEmbeddedPostgres(options: {
       await client.end();
     }
     logger.info({ port }, 'embedded PostgreSQL started');
-    const url = urlFor(port, password);
-    const presence = await connectPresence(url);
-    return {
-      url,
-      stop: () =>
-        withClusterLock(dataDir, async () => {
-          const isShared = await hasOtherPresence(presence);
-          await presence.end().catch(() => {});
-          if (isShared) detach();
-          else await cluster.stop();
-        }),
-    };
+    return holdSession(dataDir, urlFor(port, password), () => cluster.stop(), detach);
   });
 }
 
-async function connectPresence(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'candor-presence' });
-  client.on('error', () => {});
-  await client.connect();
-  return client;
+/** This process's use of the cluster: its presence connection, and the stop that leaves it to the last user. */
+async function holdSession(
+  dataDir: string,
+  url: string,
+  stopCluster: () => Promise<void> | void,
+  leaveRunning: () => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const presence = new pg.Client({ connectionString: url, application_name: 'candor-presence' });
+  presence.on('error', () => {});
+  await presence.connect();
+  return {
+    url,
+    stop: () =>
+      withClusterLock(dataDir, async () => {
+        const isShared = await hasOtherPresence(presence);
+        await presence.end().catch(() => {});
+        if (isShared) leaveRunning();
+        else await stopCluster();
+      }),
+  };
 }
 
 /** A lock file in the data directory, holding the owner's pid; a lock left by a dead process is taken over. */

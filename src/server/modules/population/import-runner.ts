@@ -415,6 +415,14 @@ async function parseIntoRecords(
     rows: number;
     newKeys: Array<{ line: number; issue: RowIssue }>;
   }> = [];
+  const reportParsing = () =>
+    progress.update({
+      phase: 'parsing',
+      line: lastLine,
+      accepted: totals.accepted,
+      rejected: totals.rejected,
+      bytesDone: input.bytesRead(),
+    });
   const consume = async () => {
     const chunk = pending.shift()!;
     const result = await chunk.result;
@@ -426,13 +434,7 @@ async function parseIntoRecords(
     lastLine = chunk.lastLine;
     if (records.length + issues.length >= BATCH_ROWS) {
       await flush();
-      progress.update({
-        phase: 'parsing',
-        line: lastLine,
-        accepted: totals.accepted,
-        rejected: totals.rejected,
-        bytesDone: input.bytesRead(),
-      });
+      reportParsing();
     }
   };
   let rows: InputRow[] = [];
@@ -482,13 +484,7 @@ async function parseIntoRecords(
     while (pending.length > 0) await consume();
     await flush();
     await inFlight;
-    progress.update({
-      phase: 'parsing',
-      line: lastLine,
-      accepted: totals.accepted,
-      rejected: totals.rejected,
-      bytesDone: input.bytesRead(),
-    });
+    reportParsing();
   } finally {
     await Promise.allSettled(pending.map((p) => p.result));
     await inFlight.catch(() => {});
