@@ -8,7 +8,7 @@ import { makeTempDir, runCandor } from './helpers.ts';
  * OS user "postgres" when run as root). Pins the promise of `npm install && npm start` on a fresh machine.
  */
 describe('embedded PostgreSQL (no DATABASE_URL)', () => {
-    const temp = makeTempDir();
+  const temp = makeTempDir();
   // As root, PostgreSQL runs as the user "postgres", which must be able to enter the folders above the
   // data directory (mkdtemp makes them 0700; a checkout under /work or /srv is fine as it is).
   fs.chmodSync(temp.dir, 0o711);
