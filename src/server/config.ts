@@ -114,6 +114,14 @@ export const configSchema = z
       .describe(
         'Worker threads that normalize, hash and encrypt records during an import (0: in the import thread).',
       ),
+    CANDOR_IMPORT_THREADS_FROM: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(16_777_216)
+      .describe(
+        'Files at least this large (bytes) are built in worker threads; smaller ones in the import thread.',
+      ),
     CANDOR_TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')

@@ -79,7 +79,7 @@ export interface ImportRequest {
 }
 
 type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'> & {
-  config?: Pick<PlatformContext['config'], 'CANDOR_IMPORT_THREADS'>;
+  config?: Pick<PlatformContext['config'], 'CANDOR_IMPORT_THREADS' | 'CANDOR_IMPORT_THREADS_FROM'>;
 };
 
 const BATCH_ROWS = 5000;
@@ -384,7 +384,10 @@ async function parseIntoRecords(
     defaultCountry: job.default_country,
   };
   // Worker threads take a second or two to start: worth it for large files only.
-  const threads = Number(job.file_bytes) >= 16 * 1024 * 1024 ? (deps.config?.CANDOR_IMPORT_THREADS ?? 0) : 0;
+  const threads =
+    Number(job.file_bytes) >= (deps.config?.CANDOR_IMPORT_THREADS_FROM ?? 16_777_216)
+      ? (deps.config?.CANDOR_IMPORT_THREADS ?? 0)
+      : 0;
   const pool = threads > 0 ? createBuildPool(threads, context, deps.crypto.keysForWorkerThread()) : undefined;
   const buildHere = pool ? undefined : createChunkBuilder(context, deps.crypto);
   const liveMapping: Mapping = { ...mapping };

@@ -91,7 +91,7 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
         />
         <TextInput
           label="Display name"
-          description="Optional. How colleagues see you in Candor and in the audit log."
+          description="Optional. How colleagues see you in Candor."
           autoComplete="name"
           maxLength={120}
           value={displayName}
