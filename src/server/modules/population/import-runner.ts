@@ -299,6 +299,12 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
 
 type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
 
+/** An upload is deleted once its import ends (done or failed): the sealed file and its description. */
+async function removeUpload(file: string): Promise<void> {
+  await fs.promises.rm(file, { force: true });
+  await fs.promises.rm(`${file}.json`, { force: true });
+}
+
 async function markFailed(
   deps: Deps,
   importId: string,
@@ -327,7 +333,7 @@ async function markFailed(
       requestId: request.requestId,
       target: { type: 'import', id: importId },
     });
-    if (failed.is_upload && failed.source_path) await fs.promises.rm(failed.source_path, { force: true });
+    if (failed.is_upload && failed.source_path) await removeUpload(failed.source_path);
   });
 }
 
@@ -615,7 +621,7 @@ async function finishImport(
     });
     await write.query('COMMIT');
     await tx.destroy();
-    if (job.is_upload && job.source_path) await fs.promises.rm(job.source_path, { force: true });
+    if (job.is_upload && job.source_path) await removeUpload(job.source_path);
     progress.update({ phase: 'done' });
     return summaryOf(job, unmapped, false);
   } catch (error) {
