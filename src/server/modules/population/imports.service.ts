@@ -120,7 +120,14 @@ export async function listIssues(
     .orderBy('line_no')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
+  let page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  if (hasMore) {
+    // A line can carry several issues: end the page on a whole line so the next page misses none.
+    const cutLine = Number(rows[limit]!.line_no);
+    const whole = page.filter((r) => Number(r.line_no) < cutLine);
+    if (whole.length > 0) page = whole;
+  }
   return {
     issues: page.map((r) => ({
       line: Number(r.line_no),
@@ -128,6 +135,6 @@ export async function listIssues(
       reason: r.reason,
       field: r.field,
     })),
-    nextAfterLine: rows.length > limit ? Number(page.at(-1)!.line_no) : null,
+    nextAfterLine: hasMore ? Number(page.at(-1)!.line_no) : null,
   };
 }
