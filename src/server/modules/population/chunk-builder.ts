@@ -22,7 +22,8 @@ export interface ChunkContext {
 }
 
 export interface ChunkResult {
-  records: string[];
+  /** COPY text of the accepted records, one newline-terminated line each (one string: cheap to pass between threads). */
+  records: string;
   issues: Array<{ line: number; issue: RowIssue }>;
   accepted: number;
   rejected: number;
@@ -39,7 +40,8 @@ export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto
       });
       headerCount = headers.length;
     }
-    const result: ChunkResult = { records: [], issues: [], accepted: 0, rejected: 0 };
+    const result: ChunkResult = { records: '', issues: [], accepted: 0, rejected: 0 };
+    const lines: string[] = [];
     for (const row of rows) {
       if (row.error || !row.values) {
         result.rejected++;
@@ -56,9 +58,10 @@ export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto
         continue;
       }
       result.accepted++;
-      result.records.push(recordLine(context, row.line, built.record));
+      lines.push(recordLine(context, row.line, built.record));
       for (const warning of built.warnings) result.issues.push({ line: row.line, issue: warning });
     }
+    result.records = lines.length > 0 ? `${lines.join('\n')}\n` : '';
     return result;
   };
 }

@@ -39,6 +39,20 @@ export async function copyIn(
   await done;
 }
 
+/** Writes ready COPY text (newline-terminated lines, in large pieces) into `COPY <target> FROM STDIN`. */
+export async function copyInText(client: pg.PoolClient, statement: string, texts: string[]): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  for (const text of texts) {
+    if (!stream.write(text)) await once(stream, 'drain');
+  }
+  stream.end();
+  await done;
+}
+
 /** Streams the text lines of `COPY (<query>) TO STDOUT`. */
 export async function* copyOut(client: pg.PoolClient, query: string): AsyncGenerator<string> {
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));

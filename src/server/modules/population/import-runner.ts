@@ -9,7 +9,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createBuildPool } from './build-pool.ts';
 import { type ChunkContext, type ChunkResult, createChunkBuilder } from './chunk-builder.ts';
-import { copyIn, copyText } from './copy.ts';
+import { copyIn, copyInText, copyText } from './copy.ts';
 import {
   type InputEncoding,
   InputError,
@@ -402,6 +402,7 @@ async function parseIntoRecords(
 
   const writer = await poolOf(deps.db).connect();
   let records: string[] = [];
+  let recordRows = 0;
   let issues: Array<{ line: number; issue: RowIssue }> = [];
   let lastLine = skipThrough;
   let flushedLine = skipThrough;
@@ -411,6 +412,7 @@ async function parseIntoRecords(
     flushedLine = lastLine;
     const batch = { records, issues, lastLine, ...totals, bytes: input.bytesRead() };
     records = [];
+    recordRows = 0;
     issues = [];
     const previous = inFlight;
     inFlight = previous.then(() => writeBatch(writer, job, batch));
@@ -435,13 +437,14 @@ async function parseIntoRecords(
   const consume = async () => {
     const chunk = pending.shift()!;
     const result = await chunk.result;
-    records.push(...result.records);
+    if (result.records) records.push(result.records);
+    recordRows += result.accepted;
     issues.push(...chunk.newKeys, ...result.issues);
     totals.accepted += result.accepted;
     totals.rejected += result.rejected;
     totals.rowsTotal += chunk.rows;
     lastLine = chunk.lastLine;
-    if (records.length + issues.length >= BATCH_ROWS) {
+    if (recordRows + issues.length >= BATCH_ROWS) {
       await flush();
       reportParsing();
     }
@@ -526,7 +529,7 @@ async function writeBatch(
 ): Promise<void> {
   await client.query('BEGIN');
   try {
-    if (batch.records.length > 0) await copyIn(client, copyRecords(job.id), batch.records);
+    if (batch.records.length > 0) await copyInText(client, copyRecords(job.id), batch.records);
     if (batch.issues.length > 0) {
       await copyIn(
         client,
