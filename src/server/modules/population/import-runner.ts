@@ -576,6 +576,8 @@ async function finishImport(
       await write.query(
         `ALTER TABLE source_records_${request.incidentId.replace(/-/g, '')} ATTACH PARTITION ${staging} FOR VALUES IN ('${importId}')`,
       );
+      // Fresh statistics, so resolution's joins are planned for a million rows, not an empty table.
+      await write.query(`ANALYZE ${staging}`);
     }
     const peopleBefore = await write.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM people WHERE incident_id = $1',

@@ -21,6 +21,7 @@ export interface ResolutionResult {
 }
 
 const MAX_CONFLICTS = 1_000_000;
+const RESOLUTION_WORK_MEM = '128MB';
 /** Record numbers of one import: rn_base is a multiple of this (import-runner.ts). */
 const IMPORT_SPAN = 2 ** 32;
 const HIGH = categoryMask(highRiskCategories);
@@ -47,7 +48,24 @@ export async function resolveIncident(
 ): Promise<ResolutionResult> {
   const incident = sqlUuid(incidentId);
   const where = `incident_id = ${incident}`;
+  // Grouping and aggregating millions of records: sort in memory rather than in temporary files
+  // (measured at 1M records: the people aggregation took 2.6 s with the default 4 MB, spilling 150 MB).
+  await read.query(`SET work_mem = '${RESOLUTION_WORK_MEM}'`);
+  await write.query(`SET LOCAL work_mem = '${RESOLUTION_WORK_MEM}'`);
+  try {
+    return await resolveWithSettings(read, write, incidentId, where, onPhase);
+  } finally {
+    await read.query('RESET work_mem').catch(() => {});
+  }
+}
 
+async function resolveWithSettings(
+  read: pg.PoolClient,
+  write: pg.PoolClient,
+  incidentId: string,
+  where: string,
+  onPhase: (phase: string) => void,
+): Promise<ResolutionResult> {
   onPhase('loading records');
   // rn = import base (k · 2^32, k = 1, 2, …) + line number: every line of every attached import gets a
   // slot found by arithmetic, no lookup table (~18 bytes per record in all, instead of ~28 with one).
@@ -236,6 +254,7 @@ export async function resolveIncident(
       for (let i = 0; i < n; i++) if (exists[i] === 1) yield `${incidentId}\t${rnOf(i)}\t${rootPn[find(i)]}`;
     })(),
   );
+  await write.query(`ANALYZE record_people_${incidentId.replace(/-/g, '')}`);
   await write.query(
     `INSERT INTO people AS p (incident_id, pn, categories, risk_tier, jurisdiction, jurisdiction_disputed, locale,
         reachable_email, reachable_phone, reachable_postal, record_count)
