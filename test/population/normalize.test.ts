@@ -20,6 +20,9 @@ describe('emails', () => {
     ['ａｎａ.ｂｅｒｇ@example.com', 'ana.berg@example.com'],
     ['mailto:ana.berg@example.com', 'ana.berg@example.com'],
     ["o'brien+news@mail.example.org", "o'brien+news@mail.example.org"],
+    // An internationalized domain and its punycode spelling are one address.
+    ['Ana@Bücher.de', 'ana@xn--bcher-kva.de'],
+    ['ana@xn--bcher-kva.de', 'ana@xn--bcher-kva.de'],
   ])('normalizes %j to %s', (raw, expected) => {
     expect(normalizeEmail(raw)).toBe(expected);
   });
@@ -40,6 +43,7 @@ describe('emails', () => {
     'ana@-example.com',
     'ana@example-.com',
     'ana@exa_mple.com',
+    'ana@bü_cher.de',
     `${'a'.repeat(65)}@example.com`,
     `ana@${'a'.repeat(250)}.com`,
   ])('rejects %j', (raw) => {
