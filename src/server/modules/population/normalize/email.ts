@@ -23,7 +23,7 @@ export function normalizeEmail(raw: string): string | null {
   const local = value.slice(0, at);
   let domain = value.slice(at + 1).replace(/\.$/, '');
   // Internationalized domains compare in their ASCII (punycode) form: "bücher.de" is "xn--bcher-kva.de".
-  if (/[^\x00-\x7f]/.test(domain)) domain = domainToASCII(domain);
+  if (/[\u0080-\uffff]/.test(domain)) domain = domainToASCII(domain);
   if (local.length > 64 || !LOCAL.test(local)) return null;
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels.at(-1)!)) return null;
