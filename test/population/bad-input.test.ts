@@ -191,6 +191,16 @@ describe('files that are not breach exports', () => {
     await refused('blank.csv', '\n\n  \n', /file is empty/);
   });
 
+  // pins: a header with hundreds of thousands of columns (one 1 MiB line) blowing up memory and mapping
+  it('refuses a CSV with more columns than any export has', async () => {
+    const header = Array.from({ length: 1001 }, (_, i) => `c${i}`).join(',');
+    await refused(
+      'wide.csv',
+      `${header}\n${'x,'.repeat(1000)}x\n`,
+      /1001 columns; Candor reads at most 1000/,
+    );
+  });
+
   it('refuses a binary file with a clear error', async () => {
     const png = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
@@ -250,6 +260,25 @@ describe('JSON lines', () => {
       [3, 'rejected'],
       [4, 'rejected'],
     ]);
+  });
+
+  // pins: JSON lines with ever-new keys growing the column list (and the mapping work) without end
+  it('rejects rows that would take the file past 1000 distinct keys, and keeps the rest', async () => {
+    const incident = await h.createIncident();
+    const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'v']));
+    const summary = await h.importText(
+      incident,
+      'wide.jsonl',
+      [
+        JSON.stringify({ email: 'w1@example.com' }),
+        JSON.stringify({ email: 'w2@example.com', ...many }),
+        JSON.stringify({ email: 'w3@example.com' }),
+        '',
+      ].join('\n'),
+    );
+    expect(summary).toMatchObject({ accepted: 2, rejected: 1 });
+    const issues = await issuesOf(h, summary.importId);
+    expect(issues.filter((i) => i.severity === 'rejected').map((i) => i.line)).toEqual([2]);
   });
 
   it('rejects unreadable lines after the first', async () => {

@@ -21,6 +21,8 @@ export interface InputRow {
 export class InputError extends Error {}
 
 export const MAX_RECORD_CHARS = 1 << 20;
+/** More columns than any real export has: a file beyond it is refused (CSV) or its extra keys (JSON lines). */
+export const MAX_COLUMNS = 1000;
 const INVALID_UTF8 = '\uFFFD';
 
 export interface OpenedInput {
@@ -126,6 +128,11 @@ export async function openInput(
     if (!primed.done) yield primed.value;
     yield* inner;
   })();
+  if (opened.headers.length > MAX_COLUMNS) {
+    throw new InputError(
+      `The header has ${opened.headers.length} columns; Candor reads at most ${MAX_COLUMNS}. Is it a CSV export?`,
+    );
+  }
   // A CSV needs its header line; JSON lines name their keys on every line, so a bad first line is just a
   // rejected row (only a file with no row at all is refused).
   if (opened.headers.length === 0 && (format === 'csv' || first.done)) {
@@ -175,7 +182,16 @@ async function* jsonlRows(texts: AsyncGenerator<string>, opened: OpenedInput): A
     if (!value || typeof value !== 'object' || Array.isArray(value))
       return { line, error: 'not a JSON object' };
     const values: Array<string | undefined> = [];
-    for (const [key, v] of flatten(value as Record<string, unknown>)) {
+    const entries = flatten(value as Record<string, unknown>);
+    const newKeys = entries.filter(([key]) => !index.has(key)).length;
+    if (index.size + newKeys > MAX_COLUMNS) {
+      // A hostile or broken file with ever-new keys would grow the column list without end.
+      return {
+        line,
+        error: `more than ${MAX_COLUMNS} distinct keys in the file; this row adds ${newKeys} more`,
+      };
+    }
+    for (const [key, v] of entries) {
       let i = index.get(key);
       if (i === undefined) {
         i = opened.headers.length;
