@@ -38,6 +38,24 @@ const redactPaths = [
   '*.body',
 ];
 
+/**
+ * Errors keep their type, message, code and stack, and nothing else: PostgreSQL errors carry `detail`
+ * ("Key (email)=(ana@example.com) already exists"), `where` and sometimes the query's parameters, which
+ * can hold exactly the personal data logs must never see.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    // Named errorCode: a plain `code` key is redacted everywhere (it is how one-time codes travel).
+    ...(typeof code === 'string' ? { errorCode: code } : {}),
+    stack: error.stack,
+    ...(error.cause instanceof Error ? { cause: serializeError(error.cause) } : {}),
+  };
+}
+
 export interface LoggerOptions {
   level?: string;
   /** Tests pass a stream to capture output. */
@@ -59,7 +77,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           route: req.routeOptions?.url ?? req.url?.split('?')[0],
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-        err: pino.stdSerializers.err,
+        err: serializeError,
       },
     },
     options.destination,
