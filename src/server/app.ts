@@ -20,6 +20,7 @@ import { actorOf } from './platform/http/actors.ts';
 import { installConsoleAssets } from './platform/http/console-assets.ts';
 import { installGuard } from './platform/http/guard.ts';
 import { installErrorHandling } from './platform/http/problem.ts';
+import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { type RouteEntry, trackRoutes } from './platform/http/route-table.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
 
@@ -51,7 +52,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   installErrorHandling(app);
   await installSecurityHeaders(app, config.isHttps);
   await app.register(fastifyCookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(ctx.db, ctx.crypto) });
   await app.register(swagger, {
     openapi: {
       info: {

@@ -1,6 +1,7 @@
 import { createAuthModule } from './modules/auth/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
+import { purgeRateLimits } from './platform/http/rate-limit-store.ts';
 import { openRuntime } from './runtime.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function runWorker(): Promise<void> {
       const resumed = await population.jobs.resumeInterrupted(systemActor);
       if (resumed > 0) logger.info({ resumed }, 'resumed interrupted imports');
       const sessions = await auth.purgeExpiredSessions();
+      await purgeRateLimits(db);
       const links = await db
         .deleteFrom('setup_links')
         .where((eb) =>

@@ -215,6 +215,12 @@ export interface ResolutionConflictsTable {
   created_at: CreatedAt;
 }
 
+export interface RateLimitsTable {
+  key: Buffer;
+  hits: number;
+  window_ends: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: CreatedAt;
@@ -230,6 +236,7 @@ export interface Database {
   data_keys: DataKeysTable;
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationsTable;
+  rate_limits: RateLimitsTable;
   incidents: IncidentsTable;
   imports: ImportsTable;
   source_records: SourceRecordsTable;
