@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
 import { collectPageErrors, consoleNav, heading, setUpFirstAdmin } from './support/console.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { artifactsDir, assertConsoleBuilt } from './support/paths.ts';
-import { bootstrapLink, type CandorServer, serverEnvironment, startServer } from './support/server.ts';
+import { artifactsDir } from './support/paths.ts';
+import { bootstrapLink } from './support/server.ts';
+import { setUpConsoleSuite } from './support/suite.ts';
 
 const admin = {
   email: 'lead@example.test',
@@ -51,27 +50,16 @@ const rows = [
 const BAD_LINES = [8, 15];
 const PEOPLE = 15;
 
-let database: TestDatabase | undefined;
-let server: CandorServer | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
+const suite = setUpConsoleSuite();
 let csvPath = '';
 
-beforeAll(async () => {
-  assertConsoleBuilt();
-  database = await createTestDatabase();
-  server = await startServer(await serverEnvironment(database.url));
-  browser = await launchChromium();
+beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-e2e-csv-'));
   csvPath = path.join(dir, fileName);
   fs.writeFileSync(csvPath, `${rows.join('\n')}\n`);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
+afterAll(() => {
   if (csvPath) fs.rmSync(path.dirname(csvPath), { recursive: true, force: true });
 });
 
@@ -96,8 +84,8 @@ const dialog = (page: Page, name: string | RegExp) => page.getByRole('dialog', {
 describe('importing affected people', () => {
   it('uploads a CSV, corrects the mapping, imports it and finds a person', async () => {
     fs.mkdirSync(artifactsDir, { recursive: true });
-    const setupUrl = await bootstrapLink(server!);
-    context = await browser!.newContext({ viewport: { width: 1440, height: 1000 } });
+    const setupUrl = await bootstrapLink(suite.server);
+    const context = await suite.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
     await setUpFirstAdmin(page, setupUrl, admin);
@@ -159,7 +147,7 @@ describe('importing affected people', () => {
     expect(await preview.getByText(/not imported unless you map/i).count()).toBe(0);
 
     // Start, with the import held at its first batch so its live progress shows.
-    const release = await holdImportsAtFirstBatch(database!.url);
+    const release = await holdImportsAtFirstBatch(suite.database.url);
     try {
       await preview.getByRole('button', { name: 'Start import' }).click();
       await preview.waitFor({ state: 'hidden' });

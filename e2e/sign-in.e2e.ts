@@ -2,36 +2,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { collectPageErrors, consoleNav, heading, setUpFirstAdmin } from './support/console.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { artifactsDir, assertConsoleBuilt } from './support/paths.ts';
-import { bootstrapLink, type CandorServer, serverEnvironment, startServer } from './support/server.ts';
+import { artifactsDir } from './support/paths.ts';
+import { bootstrapLink } from './support/server.ts';
+import { setUpConsoleSuite } from './support/suite.ts';
 
 const email = 'admin@example.test';
 const password = `Candor e2e ${crypto.randomBytes(9).toString('base64url')}`;
 const displayName = 'Ada Admin';
 
-let database: TestDatabase | undefined;
-let server: CandorServer | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  assertConsoleBuilt();
-  database = await createTestDatabase();
-  server = await startServer(await serverEnvironment(database.url));
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const suite = setUpConsoleSuite();
 
 async function expectConsole(page: Page) {
   const nav = consoleNav(page);
@@ -52,8 +34,8 @@ function wrongCode(totp: TOTP): string {
 
 describe('staff sign-in', () => {
   it('sets up the first admin from the setup link, then signs in again with password and TOTP', async () => {
-    const setupUrl = await bootstrapLink(server!);
-    context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const setupUrl = await bootstrapLink(suite.server);
+    const context = await suite.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
 

@@ -1,34 +1,14 @@
 import crypto from 'node:crypto';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
 import { collectPageErrors, heading, setUpFirstAdmin } from './support/console.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { assertConsoleBuilt } from './support/paths.ts';
-import { bootstrapLink, type CandorServer, serverEnvironment, startServer } from './support/server.ts';
+import { bootstrapLink } from './support/server.ts';
+import { setUpConsoleSuite } from './support/suite.ts';
 
-let database: TestDatabase | undefined;
-let server: CandorServer | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  assertConsoleBuilt();
-  database = await createTestDatabase();
-  server = await startServer(await serverEnvironment(database.url));
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const suite = setUpConsoleSuite();
 
 describe('user management in the console', () => {
   it('invites a colleague with a role, then changes the role after confirming with password and code', async () => {
-    context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await suite.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
     const admin = {
@@ -36,9 +16,9 @@ describe('user management in the console', () => {
       password: `Candor e2e ${crypto.randomBytes(9).toString('base64url')}`,
       displayName: 'Ada Admin',
     };
-    const totp = await setUpFirstAdmin(page, await bootstrapLink(server!), admin);
+    const totp = await setUpFirstAdmin(page, await bootstrapLink(suite.server), admin);
 
-    await page.goto(`${server!.origin}/settings/users`);
+    await page.goto(`${suite.server.origin}/settings/users`);
     await page.getByRole('button', { name: 'Invite' }).click();
     const invite = page.getByRole('dialog', { name: 'Invite a user' });
     await invite.getByLabel('Email').fill('lena.legal@example.test');
@@ -69,7 +49,7 @@ describe('user management in the console', () => {
     await confirm.getByRole('button', { name: 'Confirm' }).click();
 
     await row.getByRole('cell', { name: 'Comms', exact: true }).waitFor();
-    await page.goto(`${server!.origin}/audit`);
+    await page.goto(`${suite.server.origin}/audit`);
     await heading(page, 'Audit log').waitFor();
     await page.getByText('user.role_changed').first().waitFor();
     await page.getByText('user.invited').first().waitFor();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../../../shared/contracts/common.ts';
@@ -226,7 +227,6 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
             afterLine = page.nextAfterLine;
           }
         }
-        const { Readable } = await import('node:stream');
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="rejected-rows-${job.id.slice(0, 8)}.csv"`)
