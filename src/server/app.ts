@@ -11,6 +11,7 @@ import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
+import { createObligationsModule } from './modules/obligations/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { createUsersModule } from './modules/users/index.ts';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     createKeysModule(ctx),
     createIncidentsModule(ctx),
     population,
+    createObligationsModule(ctx),
   ];
   await app.register(systemRoutes(ctx));
   await app.register(demoRoutes(ctx));

@@ -122,6 +122,23 @@ export const configSchema = z
       .describe(
         'Files at least this large (bytes) are built in worker threads; smaller ones in the import thread.',
       ),
+    CANDOR_RULES_FILE: z
+      .string()
+      .optional()
+      .describe(
+        'Obligations rules file replacing the built-in one (e.g. a copy your counsel reviewed). Checked at start: a rule that fails stops the process, naming the rule.',
+      ),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional()
+      .describe(
+        'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587. When unset, staff mail (deadline alerts) is kept in the console outbox.',
+      ),
+    CANDOR_MAIL_FROM: z
+      .string()
+      .default('Candor <candor@localhost>')
+      .describe('From address of the mail Candor sends to staff.'),
     CANDOR_TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')

@@ -30,7 +30,8 @@ export async function createDemo(
 ): Promise<DemoResult> {
   const incidents = createIncidentsModule(ctx);
   const population = createPopulationModule(ctx);
-  const awareAt = new Date(Date.now() - 3 * 86_400_000);
+  // Aware two days ago: the 72-hour regulator notices (GDPR, UK GDPR) are a day from due.
+  const awareAt = new Date(Date.now() - 2 * 86_400_000);
   const incident = await incidents.service.create(
     {
       title: 'Demo: customer database exposed (synthetic data)',
@@ -40,6 +41,10 @@ export async function createDemo(
       awareAt: awareAt.toISOString(),
       detectedAt: new Date(awareAt.getTime() - 86_400_000).toISOString(),
       occurredAt: new Date(awareAt.getTime() - 20 * 86_400_000).toISOString(),
+      status: 'confirmed',
+      severity: 'high',
+      cause: 'misconfiguration',
+      systemsAffected: ['CRM backup bucket', 'Order history database', 'Mobile app accounts'],
       isDemo: true,
     },
     { actor },

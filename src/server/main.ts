@@ -1,6 +1,8 @@
 import { buildApp } from './app.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
+import { createObligationsModule } from './modules/obligations/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
+import { createStaffMailer } from './platform/mail/staff-mailer.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 /** `candor serve`: the HTTP server until SIGINT/SIGTERM, then a graceful stop. */
@@ -20,11 +22,18 @@ export async function serve(): Promise<void> {
     );
   }
 
-  // Imports interrupted by a stop resume where they were; checked again every minute.
-  const resume = () =>
-    importJobs
+  // Imports interrupted by a stop resume where they were, and obligation deadline alerts are raised;
+  // checked again every minute (a single `npm start` needs no separate worker; several processes are safe).
+  const obligations = createObligationsModule(runtime.ctx);
+  const mailer = createStaffMailer(config, runtime.ctx.db);
+  const resume = async () => {
+    await importJobs
       .resumeInterrupted(systemActor)
       .catch((error: unknown) => logger.warn({ err: error }, 'could not resume imports'));
+    await obligations.jobs
+      .reminders(mailer)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not check obligation deadlines'));
+  };
   await resume();
   const resumeTimer = setInterval(() => void resume(), 60_000);
   resumeTimer.unref();
@@ -35,6 +44,7 @@ export async function serve(): Promise<void> {
     isStopping = true;
     logger.info({ signal }, 'stopping');
     await app.close();
+    mailer.close();
     await runtime.close();
     process.exit(0);
   };

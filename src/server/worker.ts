@@ -1,12 +1,14 @@
 import { createAuthModule } from './modules/auth/index.ts';
+import { createObligationsModule } from './modules/obligations/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
 import { purgeRateLimits } from './platform/http/rate-limit-store.ts';
+import { createStaffMailer } from './platform/mail/staff-mailer.ts';
 import { openRuntime } from './runtime.ts';
 
 /**
  * `candor worker`: background work, on as many machines as needed. Every minute: resume imports
- * interrupted by a stopped process, remove expired sessions and spent setup links. Later modules (imports, campaigns, reminders) add their jobs here.
+ * interrupted by a stopped process, raise obligation deadline alerts (72 h, 24 h, overdue), remove expired sessions and spent setup links. Later modules (imports, campaigns, reminders) add their jobs here.
  */
 const INTERVAL_MS = 60_000;
 
@@ -15,6 +17,8 @@ export async function runWorker(): Promise<void> {
   const { logger, db } = runtime.ctx;
   const auth = createAuthModule(runtime.ctx);
   const population = createPopulationModule(runtime.ctx);
+  const obligations = createObligationsModule(runtime.ctx);
+  const mailer = createStaffMailer(runtime.ctx.config, db);
   let timer: NodeJS.Timeout | undefined;
   let isStopping = false;
 
@@ -22,6 +26,8 @@ export async function runWorker(): Promise<void> {
     try {
       const resumed = await population.jobs.resumeInterrupted(systemActor);
       if (resumed > 0) logger.info({ resumed }, 'resumed interrupted imports');
+      const reminders = await obligations.jobs.reminders(mailer);
+      if (reminders.raised > 0 || reminders.emailed > 0) logger.info(reminders, 'obligation deadline alerts');
       const sessions = await auth.purgeExpiredSessions();
       await purgeRateLimits(db);
       const links = await db
@@ -50,6 +56,7 @@ export async function runWorker(): Promise<void> {
   const stop = async () => {
     isStopping = true;
     if (timer) clearTimeout(timer);
+    mailer.close();
     await runtime.close();
     process.exit(0);
   };

@@ -115,6 +115,113 @@ export interface IncidentsTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: DefaultedTimestamp;
+  status: ColumnType<IncidentStatus, IncidentStatus | undefined, IncidentStatus>;
+  cause: IncidentCause | null;
+  severity: ColumnType<IncidentSeverity, IncidentSeverity | undefined, IncidentSeverity>;
+  systems_affected: ColumnType<string[], string[] | undefined, string[]>;
+  categories_entered: Generated<number>;
+  encrypted_safe_key: Generated<boolean>;
+  law_enforcement_delay: Generated<boolean>;
+  law_enforcement_delay_until: Timestamp | null;
+  occurred_until: Timestamp | null;
+  contained_at: Timestamp | null;
+  planned_notice_at: Timestamp | null;
+  first_notice_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  entity_hipaa: boolean | null;
+  entity_sec: boolean | null;
+  entity_nydfs: boolean | null;
+  entity_ftc_safeguards: boolean | null;
+}
+
+export type IncidentStatus =
+  | 'suspected'
+  | 'investigating'
+  | 'confirmed'
+  | 'contained'
+  | 'notifying'
+  | 'monitoring'
+  | 'closed';
+export type IncidentCause =
+  | 'phishing'
+  | 'misconfiguration'
+  | 'ransomware'
+  | 'malware'
+  | 'credential_stuffing'
+  | 'vendor'
+  | 'insider'
+  | 'lost_device'
+  | 'other';
+export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface IncidentOwnersTable {
+  incident_id: string;
+  user_id: string;
+  added_at: CreatedAt;
+}
+
+export interface IncidentEventsTable {
+  id: Generated<string>;
+  incident_id: string;
+  at: CreatedAt;
+  kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  summary: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface IncidentTasksTable {
+  id: Generated<string>;
+  incident_id: string;
+  title: string;
+  owner_id: string | null;
+  due_at: Timestamp | null;
+  status: ColumnType<TaskStatus, TaskStatus | undefined, TaskStatus>;
+  obligation_key: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+  done_at: Timestamp | null;
+}
+export type TaskStatus = 'open' | 'in_progress' | 'done' | 'cancelled';
+
+export interface ObligationDecisionsTable {
+  id: Generated<string>;
+  incident_id: string;
+  obligation_key: string;
+  status: 'open' | 'done' | 'not_required';
+  reasons: Generated<string>;
+  evidence: Generated<string>;
+  rules_version: string;
+  decided_by_id: string | null;
+  decided_by: string;
+  decided_at: CreatedAt;
+}
+
+export interface ObligationAlertsTable {
+  incident_id: string;
+  obligation_key: string;
+  level: '72h' | '24h' | 'overdue';
+  due_at: Timestamp;
+  raised_at: CreatedAt;
+  emailed: Generated<number>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_by: string;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface StaffOutboxTable {
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  purpose: string;
+  created_at: CreatedAt;
 }
 
 export type ImportStatus = 'pending' | 'parsing' | 'resolving' | 'done' | 'failed' | 'duplicate';
@@ -244,6 +351,13 @@ export interface Database {
   record_people: RecordPeopleTable;
   people: PeopleTable;
   resolution_conflicts: ResolutionConflictsTable;
+  incident_owners: IncidentOwnersTable;
+  incident_events: IncidentEventsTable;
+  incident_tasks: IncidentTasksTable;
+  obligation_decisions: ObligationDecisionsTable;
+  obligation_alerts: ObligationAlertsTable;
+  settings: SettingsTable;
+  staff_outbox: StaffOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

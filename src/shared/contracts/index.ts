@@ -3,6 +3,7 @@ export * from './auth.ts';
 export * from './common.ts';
 export * from './incidents.ts';
 export * from './keys.ts';
+export * from './obligations.ts';
 export * from './population.ts';
 export * from './tokens.ts';
 export * from './users.ts';

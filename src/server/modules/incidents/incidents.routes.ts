@@ -1,43 +1,162 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParams } from '../../../shared/contracts/common.ts';
+import { idParams, okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/incidents.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { actorOf } from '../../platform/http/actors.ts';
 import * as incidents from './incidents.service.ts';
+import * as tasks from './tasks.service.ts';
+import { listTimeline } from './timeline.ts';
 
 export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPluginAsyncZod {
   return async (app) => {
+    const meta = (request: { principal: Parameters<typeof actorOf>[0] | null; id: string }) => ({
+      actor: actorOf(request.principal!),
+      requestId: request.id,
+    });
+    const read = { access: { permission: 'incidents:read' as const } };
+    const write = { access: { permission: 'incidents:write' as const } };
+    const tags = ['incidents'];
+
     app.get(
       '/api/incidents',
+      { config: read, schema: { tags, response: { 200: contract.incidentList } } },
+      async () => ({
+        incidents: await incidents.listIncidents(deps.db),
+      }),
+    );
+    app.get(
+      '/api/incidents/metrics',
       {
-        config: { access: { permission: 'incidents:read' } },
-        schema: { tags: ['incidents'], response: { 200: contract.incidentList } },
+        config: { access: { permission: 'insights:read' } },
+        schema: { tags, response: { 200: contract.metricsOverview } },
       },
-      async () => ({ incidents: await incidents.listIncidents(deps.db) }),
+      async () => incidents.metricsOverview(deps.db),
     );
     app.get(
       '/api/incidents/:id',
-      {
-        config: { access: { permission: 'incidents:read' } },
-        schema: { tags: ['incidents'], params: idParams, response: { 200: contract.incidentSummary } },
-      },
-      async (request) => incidents.getIncident(deps.db, request.params.id),
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.incidentDetail } } },
+      async (request) => incidents.getIncidentDetail(deps.db, request.params.id),
     );
     app.post(
       '/api/incidents',
       {
-        config: { access: { permission: 'incidents:write' } },
+        config: write,
+        schema: { tags, body: contract.createIncidentRequest, response: { 200: contract.incidentSummary } },
+      },
+      async (request) => incidents.createIncident(deps, request.body, meta(request)),
+    );
+    app.patch(
+      '/api/incidents/:id',
+      {
+        config: write,
         schema: {
-          tags: ['incidents'],
-          body: contract.createIncidentRequest,
-          response: { 200: contract.incidentSummary },
+          tags,
+          params: idParams,
+          body: contract.updateIncidentRequest,
+          response: { 200: contract.incidentDetail },
+        },
+      },
+      async (request) => incidents.updateIncident(deps, request.params.id, request.body, meta(request)),
+    );
+    app.post(
+      '/api/incidents/:id/key-times',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.setKeyTimesRequest,
+          response: { 200: contract.incidentDetail },
+        },
+      },
+      async (request) => incidents.setKeyTimes(deps, request.params.id, request.body, meta(request)),
+    );
+    app.post(
+      '/api/incidents/:id/transition',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.transitionRequest,
+          response: { 200: contract.incidentDetail },
         },
       },
       async (request) =>
-        incidents.createIncident(deps, request.body, {
-          actor: actorOf(request.principal!),
-          requestId: request.id,
-        }),
+        incidents.transitionIncident(
+          deps,
+          request.params.id,
+          request.body.to,
+          request.body.note,
+          meta(request),
+        ),
+    );
+    app.put(
+      '/api/incidents/:id/owners',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.ownersRequest,
+          response: { 200: contract.incidentDetail },
+        },
+      },
+      async (request) => incidents.setOwners(deps, request.params.id, request.body.userIds, meta(request)),
+    );
+    app.get(
+      '/api/incidents/:id/timeline',
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.timelineResponse } } },
+      async (request) => {
+        await incidents.getIncident(deps.db, request.params.id);
+        return { events: await listTimeline(deps.db, request.params.id) };
+      },
+    );
+    app.post(
+      '/api/incidents/:id/timeline',
+      {
+        config: write,
+        schema: { tags, params: idParams, body: contract.addNoteRequest, response: { 200: okResponse } },
+      },
+      async (request) => {
+        await incidents.addNote(deps, request.params.id, request.body.text, meta(request));
+        return { ok: true as const };
+      },
+    );
+    app.get(
+      '/api/incidents/:id/tasks',
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.taskList } } },
+      async (request) => {
+        await incidents.getIncident(deps.db, request.params.id);
+        return { tasks: await tasks.listTasks(deps.db, request.params.id) };
+      },
+    );
+    app.post(
+      '/api/incidents/:id/tasks',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.createTaskRequest,
+          response: { 200: contract.task },
+        },
+      },
+      async (request) => tasks.createTask(deps, request.params.id, request.body, meta(request)),
+    );
+    app.patch(
+      '/api/incidents/:id/tasks/:taskId',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: contract.taskParams,
+          body: contract.updateTaskRequest,
+          response: { 200: contract.task },
+        },
+      },
+      async (request) =>
+        tasks.updateTask(deps, request.params.id, request.params.taskId, request.body, meta(request)),
     );
   };
 }

@@ -2,7 +2,11 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { incidentsRoutes } from './incidents.routes.ts';
 import * as service from './incidents.service.ts';
 
-/** Incidents: the record every response hangs off. */
+export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
+export { effectiveEntity } from './incidents.service.ts';
+export { appendTimeline, type TimelineKind } from './timeline.ts';
+
+/** Incidents: the record every response hangs off, its lifecycle, timeline, tasks and timings. */
 export function createIncidentsModule(ctx: Pick<PlatformContext, 'db'>) {
   return {
     routes: [incidentsRoutes(ctx)],
@@ -12,7 +16,24 @@ export function createIncidentsModule(ctx: Pick<PlatformContext, 'db'>) {
         meta: Parameters<typeof service.createIncident>[2],
       ) => service.createIncident(ctx, input, meta),
       get: (id: string) => service.getIncident(ctx.db, id),
+      detail: (id: string) => service.getIncidentDetail(ctx.db, id),
       list: () => service.listIncidents(ctx.db),
+      setKeyTimes: (
+        id: string,
+        input: Parameters<typeof service.setKeyTimes>[2],
+        meta: Parameters<typeof service.setKeyTimes>[3],
+      ) => service.setKeyTimes(ctx, id, input, meta),
+      transition: (
+        id: string,
+        to: Parameters<typeof service.transitionIncident>[2],
+        meta: Parameters<typeof service.transitionIncident>[4],
+      ) => service.transitionIncident(ctx, id, to, undefined, meta),
+      update: (
+        id: string,
+        input: Parameters<typeof service.updateIncident>[2],
+        meta: Parameters<typeof service.updateIncident>[3],
+      ) => service.updateIncident(ctx, id, input, meta),
+      metrics: () => service.metricsOverview(ctx.db),
     },
   };
 }

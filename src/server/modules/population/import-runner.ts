@@ -7,6 +7,7 @@ import type { ImportStatus } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { appendTimeline } from '../incidents/index.ts';
 import { createBuildPool } from './build-pool.ts';
 import { type ChunkContext, type ChunkResult, createChunkBuilder } from './chunk-builder.ts';
 import { copyIn, copyInText, copyText } from './copy.ts';
@@ -624,6 +625,18 @@ async function finishImport(
         conflicts: result.conflicts,
       },
     });
+    await appendTimeline(tx, {
+      incidentId: request.incidentId,
+      kind: 'import',
+      actor: request.actor,
+      summary: `Import of ${job.file_name} finished: ${Number(job.accepted).toLocaleString('en-US')} records accepted, ${Number(job.rejected).toLocaleString('en-US')} rejected; ${result.people.toLocaleString('en-US')} affected people (${result.conflicts} conflicts to review). Obligations recomputed.`,
+      details: {
+        importId,
+        accepted: Number(job.accepted),
+        rejected: Number(job.rejected),
+        people: result.people,
+      },
+    });
     await write.query('COMMIT');
     await tx.destroy();
     if (job.is_upload && job.source_path) await removeUpload(job.source_path);
@@ -708,6 +721,13 @@ export async function resolveAgain(
       action: 'people.resolved',
       requestId: meta.requestId,
       target: { type: 'incident', id: incidentId },
+      details: { people: result.people, conflicts: result.conflicts },
+    });
+    await appendTimeline(tx, {
+      incidentId,
+      kind: 'import',
+      actor: meta.actor,
+      summary: `People re-resolved after a conflict decision: ${result.people.toLocaleString('en-US')} affected people.`,
       details: { people: result.people, conflicts: result.conflicts },
     });
     await write.query('COMMIT');

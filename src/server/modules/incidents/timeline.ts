@@ -1,0 +1,63 @@
+import type { TimelineEvent } from '../../../shared/contracts/incidents.ts';
+import type { Executor } from '../../db/database.ts';
+import type { Actor } from '../../platform/audit/audit-log.ts';
+
+export type TimelineKind =
+  | 'created'
+  | 'note'
+  | 'status'
+  | 'key_time'
+  | 'details'
+  | 'import'
+  | 'task'
+  | 'obligation'
+  | 'alert'
+  | 'campaign';
+
+/**
+ * Appends to an incident's timeline, in the caller's transaction. The table is append-only. Automatic
+ * summaries carry ids, counts and field names, never personal data.
+ */
+export async function appendTimeline(
+  db: Executor,
+  event: {
+    incidentId: string;
+    kind: TimelineKind;
+    actor: Actor;
+    summary: string;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db
+    .insertInto('incident_events')
+    .values({
+      incident_id: event.incidentId,
+      kind: event.kind,
+      actor_id: event.actor.type === 'user' ? event.actor.id : null,
+      actor_label: event.actor.label,
+      summary: event.summary.slice(0, 5000),
+      details: JSON.stringify(event.details ?? {}),
+    })
+    .execute();
+}
+
+export async function listTimeline(db: Executor, incidentId: string): Promise<TimelineEvent[]> {
+  const rows = await db
+    .selectFrom('incident_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.at', 'e.kind', 'e.actor_label', 'e.summary', 'e.details', 'u.email'])
+    .where('e.incident_id', '=', incidentId)
+    .orderBy('e.at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(2000)
+    .execute();
+  // Staff are named by their account email (shown to staff only); tokens and the system by their label.
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at).toISOString(),
+    kind: r.kind,
+    actor: r.email ?? r.actor_label,
+    summary: r.summary,
+    details: r.details,
+  }));
+}

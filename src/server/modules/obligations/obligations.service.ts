@@ -1,0 +1,247 @@
+import {
+  type Alert,
+  type DecideRequest,
+  type DecisionRecord,
+  NOT_LEGAL_ADVICE,
+  type Obligation,
+  type ObligationsReport,
+} from '../../../shared/contracts/obligations.ts';
+import type { Executor } from '../../db/database.ts';
+import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { appendTimeline, effectiveEntity, readCompanyProfile } from '../incidents/index.ts';
+import { computeObligations, type PopulationCell } from './engine.ts';
+import type { RulesData } from './rules/load.ts';
+
+/**
+ * Obligations for an incident: computed on every read from the live people counts (so a new import or a
+ * resolved conflict moves them at once), merged with the decision records legal has taken.
+ */
+type Deps = Pick<PlatformContext, 'db'>;
+interface Meta {
+  actor: Actor;
+  requestId?: string | undefined;
+}
+
+/** Affected people counted by jurisdiction and exposure: a few hundred cells even for millions of people. */
+export async function populationOf(db: Executor, incidentId: string): Promise<PopulationCell[]> {
+  const rows = await db
+    .selectFrom('people')
+    .select(['jurisdiction', 'categories', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('incident_id', '=', incidentId)
+    .groupBy(['jurisdiction', 'categories'])
+    .execute();
+  return rows.map((r) => ({ jurisdiction: r.jurisdiction, categories: r.categories, people: Number(r.n) }));
+}
+
+async function decisionsOf(db: Executor, incidentId: string): Promise<Map<string, DecisionRecord[]>> {
+  const rows = await db
+    .selectFrom('obligation_decisions as d')
+    .leftJoin('users as u', 'u.id', 'd.decided_by_id')
+    .select([
+      'd.obligation_key',
+      'd.status',
+      'd.reasons',
+      'd.evidence',
+      'd.rules_version',
+      'd.decided_at',
+      'd.decided_by',
+      'u.email',
+    ])
+    .where('d.incident_id', '=', incidentId)
+    .orderBy('d.id', 'desc')
+    .execute();
+  const byKey = new Map<string, DecisionRecord[]>();
+  for (const r of rows) {
+    const list = byKey.get(r.obligation_key) ?? [];
+    list.push({
+      status: r.status,
+      reasons: r.reasons,
+      evidence: r.evidence,
+      by: r.email ?? r.decided_by,
+      at: new Date(r.decided_at).toISOString(),
+      rulesVersion: r.rules_version,
+    });
+    byKey.set(r.obligation_key, list);
+  }
+  return byKey;
+}
+
+export async function computeReport(
+  db: Executor,
+  rules: RulesData,
+  incidentId: string,
+  now = new Date(),
+): Promise<ObligationsReport> {
+  const incident = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('id', '=', incidentId)
+    .executeTakeFirst();
+  if (!incident) throw notFound('An incident with this id');
+  const [profile, population, decisions] = await Promise.all([
+    readCompanyProfile(db),
+    populationOf(db, incidentId),
+    decisionsOf(db, incidentId),
+  ]);
+  const entity = effectiveEntity(incident, profile.entity);
+  const individualNotice = incident.first_notice_at
+    ? { at: new Date(incident.first_notice_at), source: 'sent' as const }
+    : incident.planned_notice_at
+      ? { at: new Date(incident.planned_notice_at), source: 'planned' as const }
+      : null;
+  const leUntil =
+    incident.law_enforcement_delay && incident.law_enforcement_delay_until
+      ? new Date(incident.law_enforcement_delay_until)
+      : null;
+  const result = computeObligations(rules.regimes, {
+    awareAt: new Date(incident.aware_at),
+    timezone: profile.timezone,
+    policyDays: profile.policyDays,
+    encryptedWithSafeKey: incident.encrypted_safe_key,
+    lawEnforcementDelayUntil: leUntil,
+    entity,
+    individualNotice,
+    population,
+  });
+  const obligations: Obligation[] = result.obligations.map((o) => {
+    const history = decisions.get(o.key) ?? [];
+    const latest = history[0] ?? null;
+    return { ...o, status: latest?.status ?? 'open', decision: latest, history };
+  });
+  return {
+    incidentId,
+    computedAt: now.toISOString(),
+    rulesVersion: rules.version,
+    disclaimer: NOT_LEGAL_ADVICE,
+    basis: {
+      timezone: profile.timezone,
+      policyDays: profile.policyDays,
+      awareAt: new Date(incident.aware_at).toISOString(),
+      individualNoticeAt: individualNotice?.at.toISOString() ?? null,
+      individualNoticeSource: individualNotice?.source ?? 'none',
+      encryptedWithSafeKey: incident.encrypted_safe_key,
+      lawEnforcementDelayUntil: leUntil?.toISOString() ?? null,
+      entity,
+      people: population.reduce((sum, c) => sum + c.people, 0),
+      unknownJurisdiction: result.unknownJurisdiction,
+    },
+    obligations,
+    notApplicable: result.notApplicable,
+  };
+}
+
+const statusWords = { open: 'reopened', done: 'marked done', not_required: 'marked not required' } as const;
+
+/**
+ * Records a decision on one obligation. The incident row is locked so two decisions on one incident
+ * serialize; the decision must change the status, and only obligations that currently apply can be decided.
+ */
+export async function decide(
+  deps: Deps,
+  rules: RulesData,
+  incidentId: string,
+  key: string,
+  input: DecideRequest,
+  meta: Meta,
+): Promise<ObligationsReport> {
+  await deps.db.transaction().execute(async (tx) => {
+    const locked = await tx
+      .selectFrom('incidents')
+      .select('id')
+      .where('id', '=', incidentId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked) throw notFound('An incident with this id');
+    const report = await computeReport(tx, rules, incidentId);
+    const target = report.obligations.find((o) => o.key === key);
+    if (!target) {
+      const skipped = report.notApplicable.find((n) => n.key === key || n.regime === key.split(':')[0]);
+      throw new AppError(
+        skipped ? 'conflict' : 'not_found',
+        skipped
+          ? `${key} does not apply to this incident (${skipped.reason}); there is nothing to decide.`
+          : `No obligation ${key} for this incident.`,
+      );
+    }
+    if (target.status === input.status) {
+      throw new AppError('conflict', `${key} is already ${input.status.replace('_', ' ')}.`);
+    }
+    await tx
+      .insertInto('obligation_decisions')
+      .values({
+        incident_id: incidentId,
+        obligation_key: key,
+        status: input.status,
+        reasons: input.reasons,
+        evidence: input.evidence,
+        rules_version: rules.version,
+        decided_by_id: meta.actor.type === 'user' ? meta.actor.id : null,
+        decided_by: meta.actor.label,
+      })
+      .execute();
+    const why =
+      input.status === 'not_required'
+        ? ` Reasons: ${input.reasons}`
+        : input.status === 'done'
+          ? ` Evidence: ${input.evidence}`
+          : '';
+    await appendTimeline(tx, {
+      incidentId,
+      kind: 'obligation',
+      actor: meta.actor,
+      summary: `${target.regimeName} ${target.kind.replace('_', ' ')} notice ${statusWords[input.status]}.${why}`,
+      details: { key, status: input.status },
+    });
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'obligation.decided',
+      requestId: meta.requestId,
+      target: { type: 'incident', id: incidentId },
+      details: { key, status: input.status, rulesVersion: rules.version },
+    });
+  });
+  return computeReport(deps.db, rules, incidentId);
+}
+
+/** Incidents whose deadlines still matter: not closed. */
+async function activeIncidents(db: Executor) {
+  return db.selectFrom('incidents').select(['id', 'title']).where('status', '<>', 'closed').execute();
+}
+
+export async function upcoming(db: Executor, rules: RulesData) {
+  const incidents = await activeIncidents(db);
+  const all = [];
+  for (const incident of incidents) {
+    const report = await computeReport(db, rules, incident.id);
+    for (const o of report.obligations) {
+      if (o.status === 'open') all.push({ ...o, incidentId: incident.id, incidentTitle: incident.title });
+    }
+  }
+  all.sort(
+    (a, b) =>
+      (a.dueAt ? Date.parse(a.dueAt) : Number.POSITIVE_INFINITY) -
+      (b.dueAt ? Date.parse(b.dueAt) : Number.POSITIVE_INFINITY),
+  );
+  return { obligations: all, disclaimer: NOT_LEGAL_ADVICE };
+}
+
+export async function recentAlerts(db: Executor, limit = 100): Promise<Alert[]> {
+  const rows = await db
+    .selectFrom('obligation_alerts as a')
+    .innerJoin('incidents as i', 'i.id', 'a.incident_id')
+    .select(['a.incident_id', 'i.title', 'a.obligation_key', 'a.level', 'a.due_at', 'a.raised_at'])
+    .where('i.status', '<>', 'closed')
+    .orderBy('a.raised_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    incidentId: r.incident_id,
+    incidentTitle: r.title,
+    obligationKey: r.obligation_key,
+    level: r.level,
+    dueAt: new Date(r.due_at).toISOString(),
+    raisedAt: new Date(r.raised_at).toISOString(),
+  }));
+}

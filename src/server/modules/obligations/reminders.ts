@@ -1,0 +1,148 @@
+import type { Alert } from '../../../shared/contracts/obligations.ts';
+import type { Db } from '../../db/database.ts';
+import { systemActor } from '../../platform/audit/audit-log.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import type { StaffMailer } from '../../platform/mail/staff-mailer.ts';
+import { appendTimeline } from '../incidents/index.ts';
+import { computeReport } from './obligations.service.ts';
+import type { RulesData } from './rules/load.ts';
+
+/**
+ * Deadline reminders, run by the worker every minute: an open obligation raises an alert when 72 hours
+ * remain, when 24 hours remain, and when it is overdue (only the most urgent level it has reached, once per
+ * level and due time; a moved deadline raises afresh). Each alert lands on the incident's timeline and is
+ * emailed to the incident's owners (to admins and legal when it has none). A unique key makes several
+ * workers safe; an email that fails is retried on the next pass.
+ */
+const HOUR = 3_600_000;
+
+export function alertLevel(dueAt: Date, now: Date): Alert['level'] | null {
+  const left = dueAt.getTime() - now.getTime();
+  if (left <= 0) return 'overdue';
+  if (left <= 24 * HOUR) return '24h';
+  if (left <= 72 * HOUR) return '72h';
+  return null;
+}
+
+const levelWords = {
+  '72h': 'Due within 72 hours',
+  '24h': 'Due within 24 hours',
+  overdue: 'OVERDUE',
+} as const;
+
+export async function runReminders(
+  deps: { db: Db; logger: Logger; mailer: StaffMailer; publicUrl: string },
+  rules: RulesData,
+  now = new Date(),
+): Promise<{ raised: number; emailed: number }> {
+  const incidents = await deps.db
+    .selectFrom('incidents')
+    .select(['id', 'title'])
+    .where('status', '<>', 'closed')
+    .execute();
+  let raised = 0;
+  for (const incident of incidents) {
+    const report = await computeReport(deps.db, rules, incident.id, now);
+    for (const o of report.obligations) {
+      if (o.status !== 'open' || !o.dueAt) continue;
+      const due = new Date(o.dueAt);
+      const level = alertLevel(due, now);
+      if (!level) continue;
+      const inserted = await deps.db.transaction().execute(async (tx) => {
+        const row = await tx
+          .insertInto('obligation_alerts')
+          .values({ incident_id: incident.id, obligation_key: o.key, level, due_at: due })
+          .onConflict((oc) => oc.doNothing())
+          .returning('level')
+          .executeTakeFirst();
+        if (!row) return false;
+        await appendTimeline(tx, {
+          incidentId: incident.id,
+          kind: 'alert',
+          actor: systemActor,
+          summary: `${levelWords[level]}: ${o.regimeName} ${o.kind.replace('_', ' ')} notice (due ${o.dueAt}).`,
+          details: { key: o.key, level, dueAt: o.dueAt },
+        });
+        return true;
+      });
+      if (inserted) raised += 1;
+    }
+  }
+  const emailed = await sendPendingAlertMail(deps, now);
+  return { raised, emailed };
+}
+
+/** Emails alerts not yet sent (claimed with a guarded update so two workers do not both send). */
+async function sendPendingAlertMail(
+  deps: { db: Db; logger: Logger; mailer: StaffMailer; publicUrl: string },
+  now: Date,
+): Promise<number> {
+  const pending = await deps.db
+    .updateTable('obligation_alerts')
+    .set({ emailed: -1 })
+    .where('emailed', '=', 0)
+    .where('raised_at', '>', new Date(now.getTime() - 24 * HOUR))
+    .returning(['incident_id', 'obligation_key', 'level', 'due_at'])
+    .execute();
+  let sent = 0;
+  for (const alert of pending) {
+    const claim = (value: number) =>
+      deps.db
+        .updateTable('obligation_alerts')
+        .set({ emailed: value })
+        .where('incident_id', '=', alert.incident_id)
+        .where('obligation_key', '=', alert.obligation_key)
+        .where('level', '=', alert.level)
+        .where('due_at', '=', alert.due_at)
+        .execute();
+    try {
+      const recipients = await recipientsFor(deps.db, alert.incident_id);
+      const incident = await deps.db
+        .selectFrom('incidents')
+        .select('title')
+        .where('id', '=', alert.incident_id)
+        .executeTakeFirstOrThrow();
+      const dueAt = new Date(alert.due_at).toISOString();
+      await deps.mailer.send({
+        to: recipients,
+        purpose: 'obligation_alert',
+        subject: `[Candor] ${levelWords[alert.level]}: ${alert.obligation_key} — ${incident.title}`,
+        text: [
+          `${levelWords[alert.level]}: the ${alert.obligation_key} obligation of incident "${incident.title}".`,
+          `Due: ${dueAt}`,
+          '',
+          `Open the obligations: ${deps.publicUrl}/incidents/${alert.incident_id}/obligations`,
+          '',
+          'Candor computes deadlines from a research summary of breach laws; it is not legal advice.',
+        ].join('\n'),
+      });
+      await claim(Math.max(1, recipients.length));
+      sent += 1;
+    } catch (error) {
+      await claim(0);
+      deps.logger.warn(
+        { err: error, incidentId: alert.incident_id, key: alert.obligation_key },
+        'alert email failed; retrying next pass',
+      );
+    }
+  }
+  return sent;
+}
+
+async function recipientsFor(db: Db, incidentId: string): Promise<string[]> {
+  const owners = await db
+    .selectFrom('incident_owners as o')
+    .innerJoin('users as u', 'u.id', 'o.user_id')
+    .select('u.email')
+    .where('o.incident_id', '=', incidentId)
+    .where('u.status', '=', 'active')
+    .execute();
+  if (owners.length > 0) return owners.map((o) => o.email);
+  const fallback = await db
+    .selectFrom('users')
+    .select('email')
+    .where('role', 'in', ['admin', 'legal'])
+    .where('status', '=', 'active')
+    .execute();
+  return fallback.map((u) => u.email);
+}
