@@ -142,6 +142,12 @@ export function registerIncidentCommands(program: Command): void {
       const result = await withRuntime(async (runtime) => {
         const incidents = createIncidentsModule(runtime.ctx).service;
         let detail = await incidents.detail(id);
+        // Refuse a status move that cannot happen before changing any time, so a refused command changes nothing.
+        if (status && status !== detail.status && !detail.nextStatuses.includes(status as IncidentStatus)) {
+          throw new Error(
+            `--status: the incident is ${detail.status}; it can move to ${detail.nextStatuses.join(' or ')}.`,
+          );
+        }
         if (Object.keys(times).length > 0) {
           const parsed = setKeyTimesRequest.safeParse({
             times,

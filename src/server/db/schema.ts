@@ -204,8 +204,9 @@ export interface ObligationAlertsTable {
   obligation_key: string;
   level: '72h' | '24h' | 'overdue';
   due_at: Timestamp;
-  raised_at: CreatedAt;
+  raised_at: ColumnType<Date, Date | string | undefined, never>;
   emailed: Generated<number>;
+  email_claimed_at: Timestamp | null;
 }
 
 export interface SettingsTable {

@@ -92,6 +92,7 @@ export function keyTimeProblems(t: Times, now = Date.now()): Array<{ path: KeyTi
   order('containedAt', 'detectedAt');
   order('containedAt', 'occurredAt');
   order('firstNoticeAt', 'occurredAt');
+  order('firstNoticeAt', 'awareAt');
   order('closedAt', 'awareAt');
   for (const k of [
     'occurredAt',

@@ -104,7 +104,10 @@ CREATE TABLE obligation_alerts (
   level text NOT NULL CHECK (level IN ('72h', '24h', 'overdue')),
   due_at timestamptz NOT NULL,
   raised_at timestamptz NOT NULL DEFAULT now(),
+  -- Recipients the alert was emailed to; 0 until sent. A sender claims it first (email_claimed_at); a
+  -- claim older than ten minutes is taken to be a crashed sender's and is taken again.
   emailed integer NOT NULL DEFAULT 0,
+  email_claimed_at timestamptz,
   PRIMARY KEY (incident_id, obligation_key, level, due_at)
 );
 CREATE INDEX obligation_alerts_recent_idx ON obligation_alerts (raised_at DESC);

@@ -375,8 +375,14 @@ export async function transitionIncident(
         status: to,
         updated_at: now,
         closed_at: to === 'closed' ? now : null,
+        // Never before detection (which may be stamped a few seconds ahead by a client's clock).
         contained_at:
-          to === 'contained' ? eb.fn.coalesce('contained_at', eb.val(now)) : eb.ref('contained_at'),
+          to === 'contained'
+            ? eb.fn.coalesce(
+                'contained_at',
+                sql<Date>`greatest(${now}::timestamptz, detected_at, occurred_at)`,
+              )
+            : eb.ref('contained_at'),
       }))
       .where('id', '=', id)
       .where('status', 'in', from.length > 0 ? from : ['__none__' as IncidentStatus])

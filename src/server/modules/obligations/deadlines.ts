@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * Deadline arithmetic. Hours are exact elapsed time (72 hours across a DST change is still 72 hours).
@@ -24,8 +24,9 @@ export function addBusinessDays(from: Date, days: number, zone: string): Date {
   return at.toJSDate();
 }
 
+/** An IANA zone name ("Europe/Paris", "UTC"); not "local" or "system", which differ from host to host. */
 export function isValidZone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
+  return IANAZone.isValidZone(zone);
 }
 
 /** "2026-03-08 09:00 America/New_York" style, for deadline explanations. */
@@ -34,7 +35,7 @@ export function formatInZone(at: Date, zone: string): string {
 }
 
 function zoned(at: Date, zone: string): DateTime {
+  if (!isValidZone(zone)) throw new Error(`"${zone}" is not an IANA time zone`);
   const value = DateTime.fromJSDate(at, { zone });
-  if (!value.isValid) throw new Error(`"${zone}" is not a time zone`);
   return value;
 }

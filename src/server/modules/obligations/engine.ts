@@ -143,8 +143,8 @@ export function computeObligations(regimes: readonly RegimeRule[], input: Engine
     let affected = 0;
     const byUsState = new Map<string, number>();
     for (const cell of input.population) {
-      if (cell.jurisdiction === 'unknown' || !inJurisdiction(cell.jurisdiction, regime.jurisdictions))
-        continue;
+      // "unknown" matches no code, only `*` (a sector rule counts everyone the company holds data on).
+      if (!inJurisdiction(cell.jurisdiction, regime.jurisdictions)) continue;
       residents += cell.people;
       if (!meetsDefinition(regime, cell.categories)) continue;
       affected += cell.people;
@@ -170,12 +170,11 @@ export function computeObligations(regimes: readonly RegimeRule[], input: Engine
         continue;
       }
     }
-    if (input.encryptedWithSafeKey && regime.encryptionSafeHarbor) {
-      skip(
-        'safe_harbor',
-        `The data was encrypted and the key was not compromised: ${regime.name} exempts encrypted data (encryption safe harbor).`,
-        affected,
-      );
+    const exempt = (rule: ObligationRule) =>
+      input.encryptedWithSafeKey && (rule.encryptionSafeHarbor ?? regime.encryptionSafeHarbor);
+    const safeHarborWords = `The data was encrypted and the key was not compromised: ${regime.name} exempts encrypted data (encryption safe harbor)`;
+    if (regime.obligations.every(exempt)) {
+      skip('safe_harbor', `${safeHarborWords}.`, affected);
       continue;
     }
 
@@ -185,6 +184,10 @@ export function computeObligations(regimes: readonly RegimeRule[], input: Engine
     );
     let individualDue: Date | null = null;
     for (const rule of ordered) {
+      if (exempt(rule)) {
+        skip('safe_harbor', `${safeHarborWords} for the ${kindNames[rule.kind]}.`, affected, rule);
+        continue;
+      }
       const count = rule.threshold?.per === 'us_state' ? Math.max(0, ...byUsState.values()) : affected;
       // A person-independent regime (an SEC registrant's material incident) applies with no one affected.
       const applies =

@@ -157,7 +157,8 @@ export async function decide(
     const report = await computeReport(tx, rules, incidentId);
     const target = report.obligations.find((o) => o.key === key);
     if (!target) {
-      const skipped = report.notApplicable.find((n) => n.key === key || n.regime === key.split(':')[0]);
+      // The notice itself, or its whole regime, may be listed as not applying.
+      const skipped = report.notApplicable.find((n) => n.key === key || n.key === key.split(':')[0]);
       throw new AppError(
         skipped ? 'conflict' : 'not_found',
         skipped

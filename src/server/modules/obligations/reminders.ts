@@ -51,7 +51,7 @@ export async function runReminders(
       const inserted = await deps.db.transaction().execute(async (tx) => {
         const row = await tx
           .insertInto('obligation_alerts')
-          .values({ incident_id: incident.id, obligation_key: o.key, level, due_at: due })
+          .values({ incident_id: incident.id, obligation_key: o.key, level, due_at: due, raised_at: now })
           .onConflict((oc) => oc.doNothing())
           .returning('level')
           .executeTakeFirst();
@@ -72,24 +72,32 @@ export async function runReminders(
   return { raised, emailed };
 }
 
-/** Emails alerts not yet sent (claimed with a guarded update so two workers do not both send). */
+/**
+ * Emails alerts not yet sent, of incidents still open. Each is claimed with a guarded update first so two
+ * workers do not both send it; a failed send releases the claim, a crashed sender's claim expires.
+ */
 async function sendPendingAlertMail(
   deps: { db: Db; logger: Logger; mailer: StaffMailer; publicUrl: string },
   now: Date,
 ): Promise<number> {
+  const staleClaim = new Date(now.getTime() - 10 * 60_000);
   const pending = await deps.db
-    .updateTable('obligation_alerts')
-    .set({ emailed: -1 })
-    .where('emailed', '=', 0)
-    .where('raised_at', '>', new Date(now.getTime() - 24 * HOUR))
-    .returning(['incident_id', 'obligation_key', 'level', 'due_at'])
+    .updateTable('obligation_alerts as a')
+    .set({ email_claimed_at: now })
+    .from('incidents as i')
+    .whereRef('i.id', '=', 'a.incident_id')
+    .where('i.status', '<>', 'closed')
+    .where('a.emailed', '=', 0)
+    .where((eb) => eb.or([eb('a.email_claimed_at', 'is', null), eb('a.email_claimed_at', '<', staleClaim)]))
+    .where('a.raised_at', '>', new Date(now.getTime() - 24 * HOUR))
+    .returning(['a.incident_id', 'a.obligation_key', 'a.level', 'a.due_at'])
     .execute();
   let sent = 0;
   for (const alert of pending) {
-    const claim = (value: number) =>
+    const settle = (emailed: number) =>
       deps.db
         .updateTable('obligation_alerts')
-        .set({ emailed: value })
+        .set({ emailed, email_claimed_at: emailed > 0 ? now : null })
         .where('incident_id', '=', alert.incident_id)
         .where('obligation_key', '=', alert.obligation_key)
         .where('level', '=', alert.level)
@@ -116,10 +124,10 @@ async function sendPendingAlertMail(
           'Candor computes deadlines from a research summary of breach laws; it is not legal advice.',
         ].join('\n'),
       });
-      await claim(Math.max(1, recipients.length));
+      await settle(Math.max(1, recipients.length));
       sent += 1;
     } catch (error) {
-      await claim(0);
+      await settle(0);
       deps.logger.warn(
         { err: error, incidentId: alert.incident_id, key: alert.obligation_key },
         'alert email failed; retrying next pass',

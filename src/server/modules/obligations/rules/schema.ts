@@ -90,6 +90,11 @@ export const obligationRule = z
     riskOfHarmException: z.boolean(),
     /** A law-enforcement request may postpone this notice (individual notices under most US laws). */
     lawEnforcementDelay: z.boolean(),
+    /**
+     * Overrides the regime's encryption safe harbor for this notice (GDPR: encryption spares the individual
+     * notice, Art. 34(3)(a), but not the one to the authority).
+     */
+    encryptionSafeHarbor: z.boolean().optional(),
     /** What the notice must contain: the checklist shown next to the obligation. */
     content: z.array(z.string().min(1)),
     notes: z.string(),
