@@ -17,11 +17,17 @@ import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
 import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
 import { IncidentLayout } from './pages/incidents/IncidentLayout.tsx';
 import { IncidentsPage } from './pages/incidents/IncidentsPage.tsx';
+import { OverviewPage } from './pages/incidents/OverviewPage.tsx';
 import { PeopleIndexPage } from './pages/incidents/PeopleIndexPage.tsx';
+import { TasksPage } from './pages/incidents/TasksPage.tsx';
+import { TimelinePage } from './pages/incidents/TimelinePage.tsx';
 import { ModulePage } from './pages/modules/ModulePage.tsx';
 import type { ModuleId } from './pages/modules/modules.ts';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { DeadlinesPage } from './pages/obligations/DeadlinesPage.tsx';
+import { ObligationsPage } from './pages/obligations/ObligationsPage.tsx';
 import { PeoplePage } from './pages/people/PeoplePage.tsx';
+import { CompanyProfilePage } from './pages/settings/company/CompanyProfilePage.tsx';
 import { KeysPage } from './pages/settings/keys/KeysPage.tsx';
 import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
 import { SecurityPage } from './pages/settings/security/SecurityPage.tsx';
@@ -125,11 +131,13 @@ const incidentRoute = createRoute({
   },
 });
 
-const incidentIndexRoute = createRoute({
+/** The workspace opens on the overview: details, key times, owners and timings. */
+const incidentOverviewRoute = createRoute({
   getParentRoute: () => incidentRoute,
   path: '/',
-  beforeLoad: ({ params }) => {
-    throw redirect({ to: '/incidents/$incidentId/people', params, replace: true });
+  component: function IncidentOverviewRoute() {
+    const { incidentId } = incidentOverviewRoute.useParams();
+    return <OverviewPage incidentId={incidentId} />;
   },
 });
 
@@ -140,6 +148,40 @@ const incidentPeopleRoute = createRoute({
     const { incidentId } = incidentPeopleRoute.useParams();
     return <PeoplePage key={incidentId} incidentId={incidentId} />;
   },
+});
+
+const incidentObligationsRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/obligations',
+  component: function IncidentObligationsRoute() {
+    const { incidentId } = incidentObligationsRoute.useParams();
+    return <ObligationsPage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+const incidentTimelineRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/timeline',
+  component: function IncidentTimelineRoute() {
+    const { incidentId } = incidentTimelineRoute.useParams();
+    return <TimelinePage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+const incidentTasksRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/tasks',
+  component: function IncidentTasksRoute() {
+    const { incidentId } = incidentTasksRoute.useParams();
+    return <TasksPage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+/** Open obligations across incidents, soonest first, and the alerts raised as they near. */
+const deadlinesRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/obligations',
+  component: DeadlinesPage,
 });
 
 const auditRoute = createRoute({
@@ -175,8 +217,15 @@ const routeTree = rootRoute.addChildren([
   consoleRoute.addChildren([
     indexRoute,
     incidentsRoute,
-    incidentRoute.addChildren([incidentIndexRoute, incidentPeopleRoute]),
+    incidentRoute.addChildren([
+      incidentOverviewRoute,
+      incidentPeopleRoute,
+      incidentObligationsRoute,
+      incidentTimelineRoute,
+      incidentTasksRoute,
+    ]),
     peopleIndexRoute,
+    deadlinesRoute,
     moduleRoute('/campaigns', 'campaigns'),
     moduleRoute('/notice', 'notice'),
     moduleRoute('/inbox', 'inbox'),
@@ -186,6 +235,7 @@ const routeTree = rootRoute.addChildren([
     settingsRoute.addChildren([
       settingsIndexRoute,
       settingsPage('/users', UsersPage),
+      settingsPage('/company', CompanyProfilePage),
       settingsPage('/tokens', TokensPage),
       settingsPage('/security', SecurityPage),
       settingsPage('/keys', KeysPage),

@@ -219,6 +219,13 @@ export const incidentDetail = incidentSummary.extend({
     nydfs: z.boolean(),
     ftc_safeguards: z.boolean(),
   }),
+  /** The company profile's flags, which apply where the incident sets none. */
+  entityDefault: z.object({
+    hipaa: z.boolean(),
+    sec: z.boolean(),
+    nydfs: z.boolean(),
+    ftc_safeguards: z.boolean(),
+  }),
   owners: z.array(z.object({ id: z.string(), email: z.string() })),
   nextStatuses: z.array(z.enum(incidentStatuses)),
   metrics: incidentMetrics,

@@ -148,6 +148,9 @@ export const alert = z.object({
   incidentId: z.string(),
   incidentTitle: z.string(),
   obligationKey: z.string(),
+  /** From the current rules; null if the rules no longer have the regime. */
+  regimeName: z.string().nullable(),
+  kind: z.enum(obligationKinds).nullable(),
   level: z.enum(['72h', '24h', 'overdue']),
   dueAt: z.string(),
   raisedAt: z.string(),

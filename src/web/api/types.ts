@@ -1,24 +1,36 @@
 import type { z } from 'zod';
 import type {
+  alert,
+  alertList,
   apiTokenList,
   apiTokenSummary,
   auditEntry,
   auditPage,
   auditVerifyResponse,
+  companyProfile,
   conflictList,
   conflictSummary,
   createIncidentRequest,
+  createTaskRequest,
   createTokenRequest,
   createTokenResponse,
   dataKeyList,
+  decideRequest,
+  decisionRecord,
   demoResponse,
   enrollStartResponse,
   importIssue,
   importIssuesPage,
   importList,
   importSummary,
+  incidentDetail,
   incidentList,
+  incidentMetrics,
   incidentSummary,
+  metricsOverview,
+  notApplicable,
+  obligation,
+  obligationsReport,
   peopleStats,
   personDetail,
   personList,
@@ -27,11 +39,20 @@ import type {
   recoveryCodesResponse,
   rotationResponse,
   sessionResponse,
+  setKeyTimesRequest,
   setupInspectResponse,
   setupLinkResponse,
   stageResponse,
   startImportRequest,
   startImportResponse,
+  task,
+  taskList,
+  timelineEvent,
+  timelineResponse,
+  upcomingList,
+  upcomingObligation,
+  updateIncidentRequest,
+  updateTaskRequest,
   uploadResponse,
   userList,
   userSummary,
@@ -65,6 +86,28 @@ export type Incident = z.infer<typeof incidentSummary>;
 export type IncidentList = z.infer<typeof incidentList>;
 export type CreateIncidentRequest = z.input<typeof createIncidentRequest>;
 export type DemoResult = z.infer<typeof demoResponse>;
+export type IncidentDetail = z.infer<typeof incidentDetail>;
+export type IncidentMetrics = z.infer<typeof incidentMetrics>;
+export type UpdateIncidentRequest = z.input<typeof updateIncidentRequest>;
+export type SetKeyTimesRequest = z.input<typeof setKeyTimesRequest>;
+export type MetricsOverview = z.infer<typeof metricsOverview>;
+export type TimelineEvent = z.infer<typeof timelineEvent>;
+export type Timeline = z.infer<typeof timelineResponse>;
+export type Task = z.infer<typeof task>;
+export type TaskList = z.infer<typeof taskList>;
+export type CreateTaskRequest = z.input<typeof createTaskRequest>;
+export type UpdateTaskRequest = z.input<typeof updateTaskRequest>;
+
+export type Obligation = z.infer<typeof obligation>;
+export type NotApplicable = z.infer<typeof notApplicable>;
+export type ObligationsReport = z.infer<typeof obligationsReport>;
+export type DecisionRecord = z.infer<typeof decisionRecord>;
+export type DecideRequest = z.input<typeof decideRequest>;
+export type UpcomingObligation = z.infer<typeof upcomingObligation>;
+export type UpcomingList = z.infer<typeof upcomingList>;
+export type ObligationAlert = z.infer<typeof alert>;
+export type AlertList = z.infer<typeof alertList>;
+export type CompanyProfile = z.infer<typeof companyProfile>;
 
 export type Upload = z.infer<typeof uploadResponse>;
 export type UploadPreview = Upload['preview'];

@@ -4,6 +4,7 @@ import type { Session } from '../api/types.ts';
 export type ConsolePath =
   | '/incidents'
   | '/people'
+  | '/obligations'
   | '/campaigns'
   | '/notice'
   | '/inbox'
@@ -23,6 +24,7 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { label: 'Incidents', to: '/incidents', permission: 'incidents:read' },
   { label: 'People', to: '/people', permission: 'people:read' },
+  { label: 'Deadlines', to: '/obligations', permission: 'obligations:read' },
   { label: 'Campaigns', to: '/campaigns', permission: 'campaigns:read' },
   { label: 'Notice site', to: '/notice', permission: 'notice:read' },
   { label: 'Inbox', to: '/inbox', permission: 'inbox:read' },

@@ -218,6 +218,7 @@ export async function getIncidentDetail(db: Executor, id: string): Promise<Incid
       ftc_safeguards: row.entity_ftc_safeguards,
     },
     entityEffective: effectiveEntity(row, profile.entity),
+    entityDefault: profile.entity,
     owners,
     nextStatuses: [...statusTransitions[row.status]],
     metrics: metricsOf(row),

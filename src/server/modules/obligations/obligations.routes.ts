@@ -88,7 +88,7 @@ export function obligationsRoutes(
     app.get(
       '/api/obligations/alerts',
       { config: read, schema: { tags, response: { 200: contract.alertList } } },
-      async () => ({ alerts: await service.recentAlerts(deps.db) }),
+      async () => ({ alerts: await service.recentAlerts(deps.db, rules) }),
     );
     app.get(
       '/api/settings/company-profile',

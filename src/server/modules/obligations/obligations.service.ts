@@ -5,6 +5,7 @@ import {
   NOT_LEGAL_ADVICE,
   type Obligation,
   type ObligationsReport,
+  obligationKinds,
 } from '../../../shared/contracts/obligations.ts';
 import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
@@ -228,7 +229,7 @@ export async function upcoming(db: Executor, rules: RulesData) {
   return { obligations: all, disclaimer: NOT_LEGAL_ADVICE };
 }
 
-export async function recentAlerts(db: Executor, limit = 100): Promise<Alert[]> {
+export async function recentAlerts(db: Executor, rules: RulesData, limit = 100): Promise<Alert[]> {
   const rows = await db
     .selectFrom('obligation_alerts as a')
     .innerJoin('incidents as i', 'i.id', 'a.incident_id')
@@ -241,6 +242,10 @@ export async function recentAlerts(db: Executor, limit = 100): Promise<Alert[]> 
     incidentId: r.incident_id,
     incidentTitle: r.title,
     obligationKey: r.obligation_key,
+    regimeName: rules.regimes.find((g) => g.id === r.obligation_key.split(':')[0])?.name ?? null,
+    kind: (obligationKinds as readonly string[]).includes(r.obligation_key.split(':')[1] ?? '')
+      ? (r.obligation_key.split(':')[1] as Alert['kind'])
+      : null,
     level: r.level,
     dueAt: new Date(r.due_at).toISOString(),
     raisedAt: new Date(r.raised_at).toISOString(),

@@ -2,6 +2,7 @@ import { Badge, Group, Table } from '@mantine/core';
 import type { Incident } from '../../api/types.ts';
 import { formatCount, formatDateTime } from '../../components/format.ts';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
+import { severityColors, severityLabels, statusColors, statusLabels } from './incident-labels.ts';
 
 /** Incidents, most recent first, each linking to its workspace (or to its people, from the People section). */
 export function IncidentTable({
@@ -12,11 +13,13 @@ export function IncidentTable({
   to?: 'workspace' | 'people';
 }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={820}>
       <Table highlightOnHover verticalSpacing="sm" aria-label="Incidents">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Incident</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">Severity</Table.Th>
             <Table.Th scope="col">Aware since</Table.Th>
             <Table.Th scope="col" ta="right">
               People affected
@@ -37,11 +40,21 @@ export function IncidentTable({
                     {incident.title}
                   </RouterAnchor>
                   {incident.isDemo ? (
-                    <Badge variant="light" color="grape" size="sm">
+                    <Badge variant="light" color="grape" size="sm" style={{ flexShrink: 0 }}>
                       Demo
                     </Badge>
                   ) : null}
                 </Group>
+              </Table.Td>
+              <Table.Td miw={160}>
+                <Badge color={statusColors[incident.status]} variant="light">
+                  {statusLabels[incident.status]}
+                </Badge>
+              </Table.Td>
+              <Table.Td miw={120}>
+                <Badge color={severityColors[incident.severity]} variant="dot" tt="none">
+                  {severityLabels[incident.severity]}
+                </Badge>
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(incident.awareAt)}</Table.Td>
               <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { useCan } from '../../components/useCan.ts';
+import { IncidentsMetrics } from './IncidentsMetrics.tsx';
 import { IncidentTable } from './IncidentTable.tsx';
 import { incidentsQuery } from './incident-queries.ts';
 import { LoadDemoButton } from './LoadDemoButton.tsx';
@@ -22,6 +23,7 @@ export function IncidentsPage() {
 function Incidents() {
   const canCreate = useCan('incidents:write');
   const canLoadDemo = useCan('people:import');
+  const canSeeInsights = useCan('insights:read');
   const [isNewOpen, newIncident] = useDisclosure(false);
   const incidents = useQuery(incidentsQuery);
   const list = incidents.data?.incidents ?? [];
@@ -32,7 +34,7 @@ function Incidents() {
         <div>
           <Title order={1}>Incidents</Title>
           <Text c="dimmed" size="sm">
-            One workspace per breach: who was affected and what leaked about each of them.
+            One workspace per breach: what happened, who was affected, what the law requires and by when.
           </Text>
         </div>
         {canCreate && list.length > 0 ? <Button onClick={newIncident.open}>New incident</Button> : null}
@@ -65,7 +67,10 @@ function Incidents() {
           </EmptyState.Actions>
         </EmptyState>
       ) : (
-        <IncidentTable incidents={list} />
+        <>
+          <IncidentTable incidents={list} />
+          {canSeeInsights ? <IncidentsMetrics /> : null}
+        </>
       )}
       {canCreate ? <NewIncidentModal opened={isNewOpen} onClose={newIncident.close} /> : null}
     </>

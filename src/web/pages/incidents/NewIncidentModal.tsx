@@ -2,27 +2,10 @@ import { Button, Group, Modal, SimpleGrid, Stack, Textarea, TextInput } from '@m
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
-import { api, isApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
 import type { CreateIncidentRequest, Incident } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-
-/** `YYYY-MM-DDTHH:mm` in the browser's time zone, the format of a datetime-local input. */
-function localInputValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** A datetime-local value as an instant (the input has no zone: it is the browser's). */
-function toInstant(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-function fieldError(error: unknown, field: string): string | undefined {
-  if (!isApiError(error)) return undefined;
-  return error.fields?.find((f) => f.path === field || f.path.endsWith(`.${field}`))?.message;
-}
+import { fieldError, incidentKeys, localInputValue, toInstant } from './incident-queries.ts';
 
 const emptyForm = { title: '', awareAt: '', occurredAt: '', detectedAt: '', description: '' };
 
@@ -37,7 +20,7 @@ export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose
   const create = useMutation({
     mutationFn: (body: CreateIncidentRequest) => api.post<Incident>('/api/incidents', body),
     onSuccess: async (incident) => {
-      await queryClient.invalidateQueries({ queryKey: ['incidents'] });
+      await queryClient.invalidateQueries({ queryKey: incidentKeys.all });
       close();
       await navigate({ to: '/incidents/$incidentId/people', params: { incidentId: incident.id } });
     },
@@ -55,8 +38,8 @@ export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose
     create.mutate({
       title: form.title.trim(),
       awareAt: toInstant(awareAt) ?? new Date().toISOString(),
-      occurredAt: toInstant(form.occurredAt),
-      detectedAt: toInstant(form.detectedAt),
+      occurredAt: toInstant(form.occurredAt) ?? undefined,
+      detectedAt: toInstant(form.detectedAt) ?? undefined,
       description: form.description.trim() || undefined,
     });
   }

@@ -1,7 +1,12 @@
 import type { Permission } from '../../../shared/permissions.ts';
 import type { Session } from '../../api/types.ts';
 
-export type SettingsPath = '/settings/users' | '/settings/tokens' | '/settings/security' | '/settings/keys';
+export type SettingsPath =
+  | '/settings/users'
+  | '/settings/company'
+  | '/settings/tokens'
+  | '/settings/security'
+  | '/settings/keys';
 
 export interface SettingsTab {
   label: string;
@@ -11,6 +16,7 @@ export interface SettingsTab {
 
 export const settingsTabs: SettingsTab[] = [
   { label: 'Users', to: '/settings/users', permission: 'users:read' },
+  { label: 'Company', to: '/settings/company', permission: 'settings:read' },
   { label: 'API tokens', to: '/settings/tokens', permission: 'tokens:manage' },
   { label: 'Security', to: '/settings/security', permission: null },
   { label: 'Encryption keys', to: '/settings/keys', permission: 'keys:manage' },
