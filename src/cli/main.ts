@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerIncidentCommands, registerObligationCommands } from './commands/incidents.ts';
@@ -23,6 +24,7 @@ registerAuditCommands(program);
 registerKeysCommands(program);
 registerIncidentCommands(program);
 registerObligationCommands(program);
+registerCampaignCommands(program);
 registerPeopleCommands(program);
 registerDemoCommand(program);
 registerConfigCommand(program);

@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { demoRoutes } from './demo.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
+import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
@@ -32,6 +33,8 @@ export interface BuiltApp {
   routes: RouteEntry[];
   /** Background imports started through the API (tests wait on them; serve resumes interrupted ones). */
   importJobs: ReturnType<typeof createPopulationModule>['jobs'];
+  /** The campaigns module: `serve` runs its delivery engine unless workers do. */
+  campaigns: ReturnType<typeof createCampaignsModule>;
 }
 
 /** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
@@ -84,6 +87,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   });
 
   const population = createPopulationModule(ctx);
+  const campaigns = createCampaignsModule(ctx);
   const modules = [
     auth,
     createUsersModule(ctx),
@@ -92,6 +96,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     createIncidentsModule(ctx),
     population,
     createObligationsModule(ctx),
+    campaigns,
   ];
   await app.register(systemRoutes(ctx));
   await app.register(demoRoutes(ctx));
@@ -103,6 +108,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     async () => app.swagger(),
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
+  app.addHook('onClose', async () => campaigns.close());
   await app.ready();
-  return { app, routes, importJobs: population.jobs };
+  return { app, routes, importJobs: population.jobs, campaigns };
 }

@@ -135,6 +135,62 @@ export const configSchema = z
       .describe(
         'SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587. When unset, staff mail (deadline alerts) is kept in the console outbox.',
       ),
+    DKIM_DOMAIN: z
+      .string()
+      .optional()
+      .describe('Domain that signs notices with DKIM (with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE).'),
+    DKIM_SELECTOR: z.string().optional().describe('DKIM selector, e.g. candor2026.'),
+    DKIM_PRIVATE_KEY_FILE: z
+      .string()
+      .optional()
+      .describe('Path to the PEM private key that signs notices with DKIM.'),
+    SMS_PROVIDER: z
+      .enum(['none', 'twilio', 'webhook'])
+      .default('none')
+      .describe(
+        'How SMS notices leave: a Twilio-compatible REST API, a signed webhook, or none (kept in the console outbox).',
+      ),
+    SMS_FROM: z.string().optional().describe('Sender number or id for SMS notices.'),
+    SMS_TWILIO_BASE_URL: z
+      .url()
+      .default('https://api.twilio.com')
+      .describe(
+        'Base URL of the Twilio-compatible API (point it at another compatible provider or a test double).',
+      ),
+    SMS_TWILIO_ACCOUNT_SID: z.string().optional().describe('Account SID for SMS_PROVIDER=twilio.'),
+    SMS_TWILIO_AUTH_TOKEN: z
+      .string()
+      .optional()
+      .describe('Auth token for SMS_PROVIDER=twilio; also verifies its delivery receipts.'),
+    SMS_WEBHOOK_URL: z.url().optional().describe('Endpoint for SMS_PROVIDER=webhook.'),
+    SMS_WEBHOOK_SECRET: z
+      .string()
+      .optional()
+      .describe('HMAC secret that signs webhook SMS requests and verifies receipts.'),
+    CANDOR_DELIVERY_BATCH: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(200)
+      .describe('Deliveries a worker claims at a time (also the most a crash can send twice, per worker).'),
+    CANDOR_DELIVERY_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(16)
+      .describe('Messages a worker sends at once.'),
+    CANDOR_DELIVERY_LEASE: duration('2m').describe(
+      'How long a claimed batch stays with its worker; after a crash, others take it over once it expires.',
+    ),
+    CANDOR_DELIVERY_IN_SERVE: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true')
+      .describe(
+        'Send campaign messages from `candor serve` too (one process is enough); set false when workers do it.',
+      ),
     CANDOR_MAIL_FROM: z
       .string()
       .default('Candor <candor@localhost>')
@@ -150,6 +206,19 @@ export const configSchema = z
       .describe('Log verbosity. Logs never carry personal data.'),
   })
   .superRefine((env, ctx) => {
+    const needs: Record<string, Array<keyof typeof env>> = {
+      twilio: ['SMS_TWILIO_ACCOUNT_SID', 'SMS_TWILIO_AUTH_TOKEN', 'SMS_FROM'],
+      webhook: ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_SECRET', 'SMS_FROM'],
+    };
+    for (const key of needs[env.SMS_PROVIDER] ?? []) {
+      if (!env[key]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is required with SMS_PROVIDER=${env.SMS_PROVIDER}`,
+        });
+      }
+    }
     if (env.DATABASE_URL && !env.CANDOR_MASTER_KEY && !env.CANDOR_MASTER_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',

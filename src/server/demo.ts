@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { campaignInput } from '../shared/contracts/campaigns.ts';
 import { demoResponse } from '../shared/contracts/population.ts';
+import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
 import type { Actor } from './platform/audit/audit-log.ts';
@@ -21,6 +24,8 @@ export interface DemoResult {
   imports: Array<{ file: string; importId: string; accepted: number; rejected: number; newPeople: number }>;
   people: number;
   conflicts: number;
+  /** A campaign from examples/campaign.json, approved, ready for `candor campaign start`. */
+  campaignId: string;
 }
 
 export async function createDemo(
@@ -69,7 +74,42 @@ export async function createDemo(
     });
   }
   const stats = await population.service.stats(incident.id);
-  return { incidentId: incident.id, imports, people: stats.people, conflicts: stats.conflicts };
+  const campaignId = await createDemoCampaign(ctx, incident.id);
+  return { incidentId: incident.id, imports, people: stats.people, conflicts: stats.conflicts, campaignId };
+}
+
+/**
+ * The demo's campaign: written by a demo `comms` account and approved by a demo `legal` account (both
+ * disabled: they exist to sign the record, nobody signs in as them), so `candor campaign start` sends it.
+ */
+async function createDemoCampaign(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  incidentId: string,
+): Promise<string> {
+  const staff = async (email: string, role: 'comms' | 'legal'): Promise<Actor> => {
+    const row = await ctx.db
+      .insertInto('users')
+      .values({ email, role, status: 'disabled', display_name: `Demo ${role}` })
+      .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date() }))
+      .returning(['id', 'role'])
+      .executeTakeFirstOrThrow();
+    return { type: 'user', id: row.id, label: `${row.role} (demo)` };
+  };
+  const author = await staff('demo-comms@candor.invalid', 'comms');
+  const approver = await staff('demo-legal@candor.invalid', 'legal');
+  const campaigns = createCampaignsModule(ctx);
+  const file = campaignInput.parse(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'campaign.json'), 'utf8')));
+  let campaign = await campaigns.service.create(incidentId, file, { actor: author });
+  // Synthetic credit-monitoring codes, a few more than the people eligible for one.
+  const codes = Array.from(
+    { length: campaign.activationCodes.needed + 25 },
+    () => `DEMO-${randomBytes(6).toString('hex').toUpperCase()}`,
+  );
+  if (codes.length > 0) await campaigns.service.importCodes(campaign.id, codes.join('\n'), { actor: author });
+  for (const variant of campaign.variants) {
+    campaign = await campaigns.service.approve(campaign.id, variant.id, variant.version, { actor: approver });
+  }
+  return campaign.id;
 }
 
 /** The console's "Load the demo breach" button. */
@@ -85,7 +125,12 @@ export function demoRoutes(
       },
       async (request) => {
         const result = await createDemo(ctx, actorOf(request.principal!));
-        return { incidentId: result.incidentId, people: result.people, conflicts: result.conflicts };
+        return {
+          incidentId: result.incidentId,
+          people: result.people,
+          conflicts: result.conflicts,
+          campaignId: result.campaignId,
+        };
       },
     );
   };

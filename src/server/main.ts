@@ -9,7 +9,7 @@ import { openRuntime, type Runtime } from './runtime.ts';
 export async function serve(): Promise<void> {
   const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
   const { config, logger } = runtime.ctx;
-  const { app, importJobs } = await buildApp(runtime.ctx);
+  const { app, importJobs, campaigns } = await buildApp(runtime.ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: config.publicUrl }, 'Candor is running');
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
@@ -38,11 +38,19 @@ export async function serve(): Promise<void> {
   const resumeTimer = setInterval(() => void resume(), 60_000);
   resumeTimer.unref();
 
+  // Campaign messages go out from here too unless CANDOR_DELIVERY_IN_SERVE=false (then workers send them).
+  const delivery = new AbortController();
+  const sending = config.CANDOR_DELIVERY_IN_SERVE
+    ? campaigns.engine().run(delivery.signal)
+    : Promise.resolve();
+
   let isStopping = false;
   const stop = async (signal: string) => {
     if (isStopping) return;
     isStopping = true;
     logger.info({ signal }, 'stopping');
+    delivery.abort();
+    await sending;
     await app.close();
     mailer.close();
     await runtime.close();

@@ -1,4 +1,5 @@
 import { createAuthModule } from './modules/auth/index.ts';
+import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
@@ -18,6 +19,10 @@ export async function runWorker(): Promise<void> {
   const auth = createAuthModule(runtime.ctx);
   const population = createPopulationModule(runtime.ctx);
   const obligations = createObligationsModule(runtime.ctx);
+  const campaigns = createCampaignsModule(runtime.ctx);
+  const delivery = new AbortController();
+  // Campaign deliveries run continuously beside the minute-by-minute maintenance.
+  const sending = campaigns.engine().run(delivery.signal);
   const mailer = createStaffMailer(runtime.ctx.config, db);
   let timer: NodeJS.Timeout | undefined;
   let isStopping = false;
@@ -56,6 +61,9 @@ export async function runWorker(): Promise<void> {
   const stop = async () => {
     isStopping = true;
     if (timer) clearTimeout(timer);
+    delivery.abort();
+    await sending;
+    campaigns.close();
     mailer.close();
     await runtime.close();
     process.exit(0);

@@ -334,6 +334,107 @@ export interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'finished' | 'cancelled';
+export type Channel = 'email' | 'sms' | 'letter';
+export type DeliveryState =
+  | 'pending'
+  | 'claimed'
+  | 'sent'
+  | 'delivered'
+  | 'bounced'
+  | 'failed'
+  | 'suppressed'
+  | 'fell_back';
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  incident_id: string;
+  name: string;
+  status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
+  channels: Channel[];
+  email_from: string | null;
+  reply_to: string | null;
+  default_locale: Generated<string>;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  activation_categories: Generated<number>;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  paused_reason: string | null;
+  recipients: number | null;
+  created_by_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CampaignVariantsTable {
+  id: Generated<string>;
+  campaign_id: string;
+  name: string;
+  position: number;
+  is_default: Generated<boolean>;
+  rule: ColumnType<Record<string, unknown>, string | undefined, string>;
+  content: ColumnType<Record<string, unknown>, string, string>;
+  version: Generated<number>;
+  author_id: string | null;
+  author: string;
+  approved_version: number | null;
+  approved_by_id: string | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface DeliveriesTable {
+  incident_id: string;
+  campaign_id: string;
+  pn: number;
+  channel: Channel;
+  step: number;
+  state: ColumnType<DeliveryState, DeliveryState | undefined, DeliveryState>;
+  variant_id: string | null;
+  locale: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultedTimestamp;
+  lease_until: Timestamp | null;
+  claimed_by: string | null;
+  message_id: string;
+  verification_code: string;
+  provider_id: string | null;
+  error: string | null;
+  sent_at: Timestamp | null;
+  settled_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface OutboxMessagesTable {
+  id: Generated<string>;
+  incident_id: string;
+  campaign_id: string;
+  pn: number;
+  channel: Channel;
+  message_id: string;
+  sealed: Buffer;
+  printed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface ActivationCodesTable {
+  id: Generated<string>;
+  campaign_id: string;
+  code_sealed: Buffer;
+  code_idx: Buffer;
+  assigned_pn: number | null;
+  assigned_at: Timestamp | null;
+}
+
+export interface ProviderEventsTable {
+  provider: string;
+  event_id: string;
+  received_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   recovery_codes: RecoveryCodesTable;
@@ -359,6 +460,12 @@ export interface Database {
   obligation_alerts: ObligationAlertsTable;
   settings: SettingsTable;
   staff_outbox: StaffOutboxTable;
+  campaigns: CampaignsTable;
+  campaign_variants: CampaignVariantsTable;
+  deliveries: DeliveriesTable;
+  outbox_messages: OutboxMessagesTable;
+  activation_codes: ActivationCodesTable;
+  provider_events: ProviderEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

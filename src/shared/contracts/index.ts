@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './campaigns.ts';
 export * from './common.ts';
 export * from './incidents.ts';
 export * from './keys.ts';

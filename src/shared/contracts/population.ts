@@ -175,7 +175,12 @@ export const conflictQuery = z.object({
 });
 export const conflictList = z.object({ conflicts: z.array(conflictSummary), total: z.number() });
 export const conflictDecisionRequest = z.object({ decision: z.enum(['merge', 'keep_apart']) });
-export const demoResponse = z.object({ incidentId: z.string(), people: z.number(), conflicts: z.number() });
+export const demoResponse = z.object({
+  incidentId: z.string(),
+  people: z.number(),
+  conflicts: z.number(),
+  campaignId: z.string(),
+});
 
 export type UploadResponse = z.infer<typeof uploadResponse>;
 export type ImportSummaryDto = z.infer<typeof importSummary>;

@@ -11,6 +11,7 @@ export interface StaffMessage {
   to: string[];
   subject: string;
   text: string;
+  html?: string | undefined;
   purpose: string;
 }
 
@@ -57,6 +58,7 @@ export function createStaffMailer(
         to: message.to,
         subject: message.subject,
         text: message.text,
+        html: message.html,
         headers: { 'X-Candor-Purpose': message.purpose },
       });
     },

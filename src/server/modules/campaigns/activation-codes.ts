@@ -1,0 +1,87 @@
+import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+
+/**
+ * Credit-monitoring activation codes: a pool per campaign imported from a CSV (one code per line, or a
+ * column named `code`). Codes are sealed at rest; a keyed hash refuses the same code twice. Each eligible
+ * person gets exactly one, assigned by the delivery engine when their notice is claimed.
+ */
+export const CODE_CONTEXT = 'activation_codes.code';
+
+export function parseCodes(csv: string): string[] {
+  const lines = csv
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length === 0) return [];
+  const header = lines[0]!.split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  const column = header.indexOf('code');
+  const rows = column >= 0 ? lines.slice(1) : lines;
+  const index = Math.max(column, 0);
+  return rows
+    .map((line) => (line.split(',')[index] ?? '').trim().replace(/^"|"$/g, ''))
+    .filter((code) => code.length > 0);
+}
+
+export async function importCodes(
+  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  campaignId: string,
+  csv: string,
+  meta: { actor: Actor; requestId?: string | undefined },
+) {
+  const codes = parseCodes(csv);
+  if (codes.length === 0)
+    throw new AppError(
+      'validation_failed',
+      'No codes found: send one code per line, or a CSV with a "code" column.',
+    );
+  const bad = codes.findIndex((c) => !/^[\w-]{4,64}$/.test(c));
+  if (bad >= 0) {
+    throw new AppError(
+      'validation_failed',
+      `Code ${bad + 1} is not a valid code (4 to 64 letters, digits, "-" or "_"); nothing was imported.`,
+    );
+  }
+  return deps.db.transaction().execute(async (tx) => {
+    const campaign = await tx
+      .selectFrom('campaigns')
+      .select(['id', 'status'])
+      .where('id', '=', campaignId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!campaign) throw notFound('A campaign with this id');
+    if (['finished', 'cancelled'].includes(campaign.status)) {
+      throw new AppError('conflict', `The campaign is ${campaign.status}; codes can no longer be added.`);
+    }
+    let added = 0;
+    for (let i = 0; i < codes.length; i += 1000) {
+      const chunk = [...new Set(codes.slice(i, i + 1000))];
+      const result = await tx
+        .insertInto('activation_codes')
+        .values(
+          chunk.map((code) => ({
+            campaign_id: campaignId,
+            code_sealed: deps.crypto.encrypt(code, CODE_CONTEXT),
+            code_idx: deps.crypto.blindIndex('activation_code', code),
+          })),
+        )
+        .onConflict((oc) => oc.columns(['campaign_id', 'code_idx']).doNothing())
+        .executeTakeFirst();
+      added += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    const total = await tx
+      .selectFrom('activation_codes')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'campaign.activation_codes_imported',
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: campaignId },
+      details: { added, duplicates: codes.length - added },
+    });
+    return { added, duplicates: codes.length - added, total: Number(total.n) };
+  });
+}

@@ -1,0 +1,190 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import * as contract from '../../../shared/contracts/campaigns.ts';
+import { idParams } from '../../../shared/contracts/common.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { actorOf } from '../../platform/http/actors.ts';
+import * as codes from './activation-codes.ts';
+import * as campaigns from './campaigns.service.ts';
+import * as outbox from './outbox.ts';
+import * as preview from './preview.ts';
+
+export function campaignsRoutes(
+  deps: Pick<PlatformContext, 'db' | 'config' | 'crypto'>,
+): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['campaigns'];
+    const meta = (request: { principal: Parameters<typeof actorOf>[0] | null; id: string }) => ({
+      actor: actorOf(request.principal!),
+      requestId: request.id,
+    });
+    const read = { access: { permission: 'campaigns:read' as const } };
+    const write = { access: { permission: 'campaigns:write' as const } };
+
+    app.get(
+      '/api/incidents/:id/campaigns',
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.campaignList } } },
+      async (request) => ({ campaigns: await campaigns.listCampaigns(deps.db, request.params.id) }),
+    );
+    app.post(
+      '/api/incidents/:id/campaigns',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.campaignInput,
+          response: { 200: contract.campaignDto },
+        },
+      },
+      async (request) => campaigns.createCampaign(deps, request.params.id, request.body, meta(request)),
+    );
+    app.get(
+      '/api/campaigns/:id',
+      {
+        config: read,
+        schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignDto } },
+      },
+      async (request) => campaigns.getCampaign(deps.db, request.params.id),
+    );
+    app.put(
+      '/api/campaigns/:id',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: contract.campaignInput,
+          response: { 200: contract.campaignDto },
+        },
+      },
+      async (request) => campaigns.updateCampaign(deps, request.params.id, request.body, meta(request)),
+    );
+    app.post(
+      '/api/campaigns/:id/variants/:variantId/approve',
+      {
+        config: { access: { permission: 'campaigns:approve' } },
+        schema: {
+          tags,
+          params: contract.variantParams,
+          body: z.object({ version: z.number().int().positive() }),
+          response: { 200: contract.campaignDto },
+        },
+      },
+      async (request) =>
+        campaigns.approveVariant(
+          deps,
+          request.params.id,
+          request.params.variantId,
+          request.body.version,
+          meta(request),
+        ),
+    );
+    app.post(
+      '/api/campaigns/:id/start',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: contract.startRequest,
+          response: { 200: contract.campaignDto },
+        },
+      },
+      async (request) =>
+        campaigns.startCampaign(
+          deps,
+          request.params.id,
+          request.body.at ? new Date(request.body.at) : null,
+          meta(request),
+        ),
+    );
+    for (const action of ['pause', 'resume', 'cancel'] as const) {
+      app.post(
+        `/api/campaigns/:id/${action}`,
+        {
+          config: write,
+          schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignDto } },
+        },
+        async (request) => campaigns.moveCampaign(deps, request.params.id, action, meta(request)),
+      );
+    }
+    app.get(
+      '/api/campaigns/:id/status',
+      {
+        config: read,
+        schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignStatusDto } },
+      },
+      async (request) => campaigns.campaignStatus(deps.db, request.params.id),
+    );
+    app.get(
+      '/api/campaigns/:id/preview',
+      {
+        config: read,
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          querystring: contract.previewQuery,
+          response: { 200: contract.previewDto },
+        },
+      },
+      async (request) => preview.previewSample(deps.db, request.params.id, request.query),
+    );
+    app.post(
+      '/api/campaigns/:id/preview-person',
+      {
+        config: { access: { permission: 'people:read_pii' } },
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: contract.previewPersonRequest,
+          response: { 200: contract.previewDto },
+        },
+      },
+      async (request) => preview.previewPerson(deps, request.params.id, request.body, meta(request)),
+    );
+    app.post(
+      '/api/campaigns/:id/test-send',
+      {
+        config: write,
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: contract.testSendRequest,
+          response: { 200: z.object({ ok: z.literal(true), transport: z.string() }) },
+        },
+      },
+      async (request) => preview.testSend(deps, request.params.id, request.body, meta(request)),
+    );
+    app.post(
+      '/api/campaigns/:id/activation-codes',
+      {
+        config: write,
+        bodyLimit: 25_000_000,
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: contract.activationCodesRequest,
+          response: { 200: contract.activationCodesResponse },
+        },
+      },
+      async (request) => codes.importCodes(deps, request.params.id, request.body.csv, meta(request)),
+    );
+    app.get(
+      '/api/campaigns/:id/outbox',
+      {
+        config: { access: { permission: 'people:read_pii' } },
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          querystring: z.object({
+            channel: z.enum(contract.channels).optional(),
+            before: z.coerce.number().int().optional(),
+          }),
+          response: { 200: outbox.outboxPage },
+        },
+      },
+      async (request) => outbox.listOutbox(deps, request.params.id, request.query, meta(request)),
+    );
+  };
+}

@@ -1,0 +1,752 @@
+import { sql } from 'kysely';
+import {
+  type CampaignDto,
+  type CampaignInput,
+  type CampaignStatus,
+  type Channel,
+  type StateCounts,
+  type VariantDto,
+  type VariantInput,
+  type VariantRule,
+  variantLocaleContent,
+} from '../../../shared/contracts/campaigns.ts';
+import { type Category, categoriesOf, categoryMask } from '../../../shared/taxonomy.ts';
+import type { Executor } from '../../db/database.ts';
+import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { appendTimeline } from '../incidents/index.ts';
+import { smsSegments, type TemplateKind, validateTemplate } from './templates/index.ts';
+import { firstChannelCase, variantCase } from './variants.ts';
+
+/**
+ * Campaigns: their definition (channels in fallback order, variants with templates per locale), approval by
+ * someone other than the author (an edit voids it), and the lifecycle draft → scheduled → running ⇄ paused →
+ * finished (or cancelled). Starting creates every delivery row in one set-based statement.
+ */
+type Deps = Pick<PlatformContext, 'db' | 'config'>;
+interface Meta {
+  actor: Actor;
+  requestId?: string | undefined;
+}
+
+export interface CampaignSettings {
+  companyName: string;
+  contact: CampaignInput['contact'];
+  throttle: CampaignInput['throttle'];
+  errorThreshold: number;
+}
+
+const SMS_SEGMENT_LIMIT = 3;
+
+/** Problems that stop a save: templates that do not compile, channels without content. */
+function checkDefinition(input: CampaignInput): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const variant of input.variants) {
+    if (!variant.content[input.defaultLocale]) {
+      problems.push({
+        path: `variants.${variant.name}.content`,
+        message: `Variant "${variant.name}" has no text in the default locale "${input.defaultLocale}".`,
+      });
+    }
+    for (const [locale, content] of Object.entries(variant.content)) {
+      for (const channel of input.channels) {
+        const c = content[channel];
+        if (!c) {
+          problems.push({
+            path: `variants.${variant.name}.content.${locale}.${channel}`,
+            message: `Variant "${variant.name}" (${locale}) has no ${channel} message, but the campaign sends by ${channel}.`,
+          });
+          continue;
+        }
+        const parts: Array<[TemplateKind, string, string]> =
+          channel === 'email'
+            ? [
+                ['subject', 'subject', (c as { subject: string }).subject],
+                ['html', 'html', (c as { html: string }).html],
+                ['text', 'text', (c as { text: string }).text],
+              ]
+            : [[channel === 'sms' ? 'sms' : 'letter', 'text', (c as { text: string }).text]];
+        for (const [kind, field, source] of parts) {
+          for (const p of validateTemplate(source, kind)) {
+            problems.push({
+              path: `variants.${variant.name}.content.${locale}.${channel}.${field}`,
+              message: `Variant "${variant.name}" (${locale}) ${channel} ${field}${p.line ? `, line ${p.line}` : ''}: ${p.message}`,
+            });
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function warningsFor(content: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  for (const [locale, raw] of Object.entries(content)) {
+    const parsed = variantLocaleContent.safeParse(raw);
+    const sms = parsed.success ? parsed.data.sms?.text : undefined;
+    if (!sms) continue;
+    const count = smsSegments(sms);
+    if (count.segments > SMS_SEGMENT_LIMIT) {
+      warnings.push(
+        `The ${locale} SMS template is ${count.segments} segments (${count.encoding}, ${count.characters} characters) before personal values, over the limit of ${SMS_SEGMENT_LIMIT}: shorten it or expect higher cost and split messages.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+export function settingsOf(row: { settings: Record<string, unknown> }): CampaignSettings {
+  const s = row.settings as Partial<CampaignSettings>;
+  return {
+    companyName: s.companyName ?? '',
+    contact: s.contact ?? {},
+    throttle: s.throttle ?? {},
+    errorThreshold: s.errorThreshold ?? 0.25,
+  };
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function createCampaign(
+  deps: Deps,
+  incidentId: string,
+  input: CampaignInput,
+  meta: Meta,
+): Promise<CampaignDto> {
+  const problems = checkDefinition(input);
+  if (problems.length > 0)
+    throw new AppError('validation_failed', problems[0]!.message, { fields: problems });
+  const id = await deps.db.transaction().execute(async (tx) => {
+    const incident = await tx
+      .selectFrom('incidents')
+      .select('id')
+      .where('id', '=', incidentId)
+      .executeTakeFirst();
+    if (!incident) throw notFound('An incident with this id');
+    const row = await tx
+      .insertInto('campaigns')
+      .values({
+        incident_id: incidentId,
+        name: input.name,
+        channels: input.channels,
+        email_from: input.emailFrom ?? null,
+        reply_to: input.replyTo ?? null,
+        default_locale: input.defaultLocale,
+        settings: JSON.stringify({
+          companyName: input.companyName,
+          contact: input.contact,
+          throttle: input.throttle,
+          errorThreshold: input.errorThreshold,
+        } satisfies CampaignSettings),
+        activation_categories: categoryMask(input.activationCodesFor as Category[]),
+        created_by_id: meta.actor.type === 'user' ? meta.actor.id : null,
+        created_by: meta.actor.label,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await writeVariants(tx, row.id, input.variants, meta);
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'campaign.created',
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: row.id },
+      details: { incidentId, variants: input.variants.length },
+    });
+    return row.id;
+  });
+  return getCampaign(deps.db, id);
+}
+
+async function writeVariants(tx: Executor, campaignId: string, variants: VariantInput[], meta: Meta) {
+  const existing = await tx
+    .selectFrom('campaign_variants')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  const byName = new Map(existing.map((v) => [v.name, v]));
+  const keep = new Set(variants.map((v) => v.name));
+  const removed = existing.filter((v) => !keep.has(v.name));
+  if (removed.length > 0) {
+    await tx
+      .deleteFrom('campaign_variants')
+      .where(
+        'id',
+        'in',
+        removed.map((v) => v.id),
+      )
+      .execute();
+  }
+  // Positions move through a negative range first so the unique (campaign, position) never collides.
+  await tx
+    .updateTable('campaign_variants')
+    .set({ position: sql`-1 - position` })
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  const voided: string[] = [];
+  for (const [position, v] of variants.entries()) {
+    const rule = v.rule ?? {};
+    const before = byName.get(v.name);
+    if (!before) {
+      await tx
+        .insertInto('campaign_variants')
+        .values({
+          campaign_id: campaignId,
+          name: v.name,
+          position,
+          is_default: v.default ?? false,
+          rule: JSON.stringify(rule),
+          content: JSON.stringify(v.content),
+          author_id: meta.actor.type === 'user' ? meta.actor.id : null,
+          author: meta.actor.label,
+        })
+        .execute();
+      continue;
+    }
+    const changed =
+      !sameJson(before.rule, rule) ||
+      !sameJson(before.content, v.content) ||
+      before.is_default !== (v.default ?? false);
+    // Any edit makes the editor the author and voids the approval (DESIGN invariant 8).
+    await tx
+      .updateTable('campaign_variants')
+      .set({
+        position,
+        ...(changed && {
+          is_default: v.default ?? false,
+          rule: JSON.stringify(rule),
+          content: JSON.stringify(v.content),
+          version: sql`version + 1`,
+          author_id: meta.actor.type === 'user' ? meta.actor.id : null,
+          author: meta.actor.label,
+          approved_version: null,
+          approved_by_id: null,
+          approved_by: null,
+          approved_at: null,
+          updated_at: new Date(),
+        }),
+      })
+      .where('id', '=', before.id)
+      .execute();
+    if (changed && before.approved_version !== null) voided.push(v.name);
+  }
+  return { voided };
+}
+
+export async function updateCampaign(
+  deps: Deps,
+  campaignId: string,
+  input: CampaignInput,
+  meta: Meta,
+): Promise<CampaignDto> {
+  const problems = checkDefinition(input);
+  if (problems.length > 0)
+    throw new AppError('validation_failed', problems[0]!.message, { fields: problems });
+  await deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('campaigns')
+      .select(['id', 'status', 'incident_id'])
+      .where('id', '=', campaignId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('A campaign with this id');
+    if (!['draft', 'scheduled', 'paused'].includes(row.status)) {
+      throw new AppError('conflict', `The campaign is ${row.status}; pause it before editing.`);
+    }
+    await tx
+      .updateTable('campaigns')
+      .set({
+        name: input.name,
+        channels: input.channels,
+        email_from: input.emailFrom ?? null,
+        reply_to: input.replyTo ?? null,
+        default_locale: input.defaultLocale,
+        settings: JSON.stringify({
+          companyName: input.companyName,
+          contact: input.contact,
+          throttle: input.throttle,
+          errorThreshold: input.errorThreshold,
+        } satisfies CampaignSettings),
+        activation_categories: categoryMask(input.activationCodesFor as Category[]),
+        // A scheduled campaign whose approvals an edit voided waits again for approval.
+        status: row.status === 'scheduled' ? 'draft' : row.status,
+        scheduled_at: row.status === 'scheduled' ? null : undefined,
+        updated_at: new Date(),
+      })
+      .where('id', '=', campaignId)
+      .execute();
+    const { voided } = await writeVariants(tx, campaignId, input.variants, meta);
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'campaign.updated',
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: campaignId },
+      details: { approvalsVoided: voided },
+    });
+  });
+  return getCampaign(deps.db, campaignId);
+}
+
+/**
+ * Approves one variant at the version the approver saw. The approver must hold `campaigns:approve` (checked
+ * by the route) and must not be its author; a changed version means someone edited it since.
+ */
+export async function approveVariant(
+  deps: Deps,
+  campaignId: string,
+  variantId: string,
+  version: number,
+  meta: Meta,
+): Promise<CampaignDto> {
+  await deps.db.transaction().execute(async (tx) => {
+    const variant = await tx
+      .selectFrom('campaign_variants')
+      .select(['id', 'name', 'version', 'author_id', 'author', 'approved_version'])
+      .where('id', '=', variantId)
+      .where('campaign_id', '=', campaignId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!variant) throw notFound('A variant with this id in this campaign');
+    const approverId = meta.actor.type === 'user' ? meta.actor.id : null;
+    if (!approverId)
+      throw new AppError(
+        'forbidden',
+        'Approvals are given by a person signed in, not by a token or the CLI.',
+      );
+    if (variant.author_id === approverId) {
+      throw new AppError(
+        'forbidden',
+        'You wrote this variant: someone else with the legal role must approve it.',
+      );
+    }
+    if (variant.version !== version) {
+      throw new AppError(
+        'conflict',
+        `Variant "${variant.name}" changed since you read it (now version ${variant.version}); review it again.`,
+      );
+    }
+    if (variant.approved_version === version)
+      throw new AppError('conflict', 'This version is already approved.');
+    const updated = await tx
+      .updateTable('campaign_variants')
+      .set({
+        approved_version: version,
+        approved_by_id: approverId,
+        approved_by: meta.actor.label,
+        approved_at: new Date(),
+      })
+      .where('id', '=', variantId)
+      .where('version', '=', version)
+      .where('author_id', 'is distinct from', approverId)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw new AppError('conflict', 'The variant changed; review it again.');
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'campaign.variant_approved',
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: campaignId },
+      details: { variantId, version },
+    });
+  });
+  return getCampaign(deps.db, campaignId);
+}
+
+const emptyCounts = (): StateCounts => ({
+  pending: 0,
+  claimed: 0,
+  sent: 0,
+  delivered: 0,
+  bounced: 0,
+  failed: 0,
+  suppressed: 0,
+  fellBack: 0,
+});
+
+export function addCount(counts: StateCounts, state: string, n: number) {
+  const key = (state === 'fell_back' ? 'fellBack' : state) as keyof StateCounts;
+  counts[key] += n;
+}
+
+export async function getCampaign(db: Executor, campaignId: string): Promise<CampaignDto> {
+  const row = await db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+  if (!row) throw notFound('A campaign with this id');
+  const variants = await db
+    .selectFrom('campaign_variants')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .orderBy('position')
+    .execute();
+  const selection = variants.map((v) => ({ id: v.id, isDefault: v.is_default, rule: v.rule as VariantRule }));
+  const [audience, reach, codes] = await Promise.all([
+    db
+      .selectFrom('people as p')
+      .select([variantCase(selection).as('variant_id'), (eb) => eb.fn.countAll<string>().as('n')])
+      .where('p.incident_id', '=', row.incident_id)
+      .groupBy(sql`1`)
+      .execute(),
+    db
+      .selectFrom('people as p')
+      .select([firstChannelCase(row.channels).as('channel'), (eb) => eb.fn.countAll<string>().as('n')])
+      .where('p.incident_id', '=', row.incident_id)
+      .groupBy(sql`1`)
+      .execute(),
+    db
+      .selectFrom('activation_codes')
+      .select([
+        (eb) => eb.fn.countAll<string>().as('total'),
+        (eb) => eb.fn.count<string>('assigned_pn').as('assigned'),
+      ])
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const audienceOf = new Map(audience.map((a) => [a.variant_id, Number(a.n)]));
+  const byChannel: Record<string, number> = {};
+  let unreachable = 0;
+  let total = 0;
+  for (const r of reach) {
+    total += Number(r.n);
+    if (r.channel) byChannel[r.channel] = Number(r.n);
+    else unreachable += Number(r.n);
+  }
+  const needed =
+    row.activation_categories === 0
+      ? 0
+      : Number(
+          (
+            await db
+              .selectFrom('people')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('incident_id', '=', row.incident_id)
+              .where(sql<boolean>`(categories & ${row.activation_categories}) <> 0`)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+  const variantDtos: VariantDto[] = variants.map((v) => ({
+    id: v.id,
+    name: v.name,
+    position: v.position,
+    isDefault: v.is_default,
+    rule: v.rule as VariantRule,
+    content: v.content as VariantDto['content'],
+    version: v.version,
+    author: v.author,
+    approved: v.approved_version === v.version,
+    approvedBy: v.approved_version === v.version ? v.approved_by : null,
+    approvedAt:
+      v.approved_version === v.version && v.approved_at ? new Date(v.approved_at).toISOString() : null,
+    audience: audienceOf.get(v.id) ?? 0,
+    warnings: warningsFor(v.content),
+  }));
+  const blockers: string[] = [];
+  const unapproved = variantDtos.filter((v) => !v.approved);
+  if (unapproved.length > 0) {
+    blockers.push(
+      `Waiting for approval by legal: ${unapproved.map((v) => `"${v.name}"`).join(', ')} (the author cannot approve their own).`,
+    );
+  }
+  const unmatched = audienceOf.get(null as unknown as string) ?? 0;
+  if (unmatched > 0) blockers.push(`${unmatched} people match no variant: add a default variant.`);
+  if (total === 0) blockers.push('The incident has no affected people yet: import them first.');
+  const settings = settingsOf(row);
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    name: row.name,
+    status: row.status,
+    channels: row.channels,
+    emailFrom: row.email_from,
+    replyTo: row.reply_to,
+    defaultLocale: row.default_locale,
+    companyName: settings.companyName,
+    contact: settings.contact,
+    activationCodesFor: categoriesOf(row.activation_categories),
+    activationCodes: { total: Number(codes.total), assigned: Number(codes.assigned), needed },
+    throttle: settings.throttle,
+    errorThreshold: settings.errorThreshold,
+    scheduledAt: iso(row.scheduled_at),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    pausedReason: row.paused_reason,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    variants: variantDtos,
+    reach: { byChannel, unreachable, total },
+    readyToStart: blockers.length === 0 && ['draft', 'scheduled'].includes(row.status),
+    blockers,
+  };
+}
+
+export async function listCampaigns(db: Executor, incidentId: string) {
+  const rows = await db
+    .selectFrom('campaigns')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at', 'desc')
+    .execute();
+  const all = await Promise.all(rows.map((r) => getCampaign(db, r.id)));
+  return all.map(({ variants: _variants, ...rest }) => rest);
+}
+
+/**
+ * Starts now (creating every delivery row) or schedules. Every variant must be approved at its current
+ * version, and every person must match a variant.
+ */
+export async function startCampaign(
+  deps: Deps,
+  campaignId: string,
+  at: Date | null,
+  meta: Meta,
+): Promise<CampaignDto> {
+  const before = await getCampaign(deps.db, campaignId);
+  if (!['draft', 'scheduled'].includes(before.status)) {
+    throw new AppError(
+      'conflict',
+      `The campaign is ${before.status}; only a draft or scheduled campaign starts.`,
+    );
+  }
+  if (before.blockers.length > 0)
+    throw new AppError('conflict', `Cannot start yet. ${before.blockers.join(' ')}`);
+  if (at && at.getTime() > Date.now() + 5_000) {
+    await deps.db.transaction().execute(async (tx) => {
+      const moved = await tx
+        .updateTable('campaigns')
+        .set({ status: 'scheduled', scheduled_at: at, updated_at: new Date() })
+        .where('id', '=', campaignId)
+        .where('status', 'in', ['draft', 'scheduled'])
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1)
+        throw new AppError('conflict', 'The campaign changed; reload it.');
+      await appendTimeline(tx, {
+        incidentId: before.incidentId,
+        kind: 'campaign',
+        actor: meta.actor,
+        summary: `Campaign "${before.name}" scheduled for ${at.toISOString()}.`,
+        details: { campaignId },
+      });
+      await recordAudit(tx, {
+        actor: meta.actor,
+        action: 'campaign.scheduled',
+        requestId: meta.requestId,
+        target: { type: 'campaign', id: campaignId },
+        details: { at: at.toISOString() },
+      });
+    });
+    return getCampaign(deps.db, campaignId);
+  }
+  await launch(deps, campaignId, ['draft', 'scheduled'], meta);
+  return getCampaign(deps.db, campaignId);
+}
+
+/** Moves to running and creates the deliveries, in one transaction guarded on the campaign's status. */
+export async function launch(deps: Deps, campaignId: string, from: string[], meta: Meta): Promise<boolean> {
+  return deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('id', '=', campaignId)
+      .where('status', 'in', from as CampaignStatus[])
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return false;
+    const variants = await tx
+      .selectFrom('campaign_variants')
+      .select(['id', 'is_default', 'rule', 'version', 'approved_version'])
+      .where('campaign_id', '=', campaignId)
+      .orderBy('position')
+      .execute();
+    if (variants.length === 0 || variants.some((v) => v.approved_version !== v.version)) {
+      throw new AppError(
+        'conflict',
+        'Every variant must be approved at its current version before the campaign starts.',
+      );
+    }
+    const selection = variants.map((v) => ({
+      id: v.id,
+      isDefault: v.is_default,
+      rule: v.rule as VariantRule,
+    }));
+    const host = new URL(deps.config.publicUrl).hostname || 'candor.invalid';
+    const first = firstChannelCase(row.channels);
+    const inserted = await sql<{ n: string }>`
+      WITH chosen AS (
+        SELECT p.incident_id, p.pn, p.locale, ${variantCase(selection)} AS variant_id, ${first} AS channel
+        FROM people p WHERE p.incident_id = ${row.incident_id}
+      ), ins AS (
+        INSERT INTO deliveries (incident_id, campaign_id, pn, channel, step, state, variant_id, locale, message_id,
+                                verification_code, error)
+        SELECT c.incident_id, ${campaignId}::uuid, c.pn,
+               coalesce(c.channel, ${row.channels[0]!}),
+               coalesce(array_position(${row.channels}::text[], c.channel), 1) - 1,
+               CASE WHEN c.channel IS NULL THEN 'suppressed' ELSE 'pending' END,
+               c.variant_id, c.locale,
+               '<' || ${campaignId} || '.' || c.pn || '.' || coalesce(c.channel, ${row.channels[0]!}) || '@' || ${host} || '>',
+               upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 12)),
+               CASE WHEN c.channel IS NULL THEN 'no channel of this campaign can reach this person' END
+        FROM chosen c
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::text AS n FROM ins`.execute(tx);
+    const recipients = Number(inserted.rows[0]?.n ?? 0);
+    await tx
+      .updateTable('campaigns')
+      .set({
+        status: 'running',
+        started_at: sql`coalesce(started_at, now())`,
+        scheduled_at: null,
+        paused_reason: null,
+        recipients: sql`coalesce(recipients, 0) + ${recipients}`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', campaignId)
+      .execute();
+    await appendTimeline(tx, {
+      incidentId: row.incident_id,
+      kind: 'campaign',
+      actor: meta.actor,
+      summary: `Campaign "${row.name}" started: ${recipients.toLocaleString('en-US')} people, by ${row.channels.join(' → ')}.`,
+      details: { campaignId, recipients },
+    });
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'campaign.started',
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: campaignId },
+      details: { recipients },
+    });
+    return true;
+  });
+}
+
+const transitions = {
+  pause: { from: ['running', 'scheduled'], to: 'paused' },
+  resume: { from: ['paused'], to: 'running' },
+  cancel: { from: ['draft', 'scheduled', 'running', 'paused'], to: 'cancelled' },
+} as const;
+
+export async function moveCampaign(
+  deps: Deps,
+  campaignId: string,
+  action: keyof typeof transitions,
+  meta: Meta,
+  reason?: string,
+): Promise<CampaignDto> {
+  const { from, to } = transitions[action];
+  await deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('campaigns')
+      .select(['id', 'status', 'incident_id', 'name', 'started_at'])
+      .where('id', '=', campaignId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw notFound('A campaign with this id');
+    if (!(from as readonly string[]).includes(row.status)) {
+      throw new AppError(
+        'conflict',
+        `The campaign is ${row.status}; it cannot ${action} (only from ${from.join(' or ')}).`,
+      );
+    }
+    if (action === 'resume') {
+      const unapproved = await tx
+        .selectFrom('campaign_variants')
+        .select('name')
+        .where('campaign_id', '=', campaignId)
+        .where((eb) =>
+          eb.or([eb('approved_version', 'is', null), eb('approved_version', '<>', eb.ref('version'))]),
+        )
+        .execute();
+      if (unapproved.length > 0) {
+        throw new AppError(
+          'conflict',
+          `Edited variants need approval again before resuming: ${unapproved.map((v) => `"${v.name}"`).join(', ')}.`,
+        );
+      }
+    }
+    // A campaign paused before it ever started resumes as a draft waiting to be started.
+    const target = action === 'resume' && !row.started_at ? 'draft' : to;
+    await tx
+      .updateTable('campaigns')
+      .set({
+        status: target,
+        paused_reason: action === 'pause' ? (reason ?? `Paused by ${meta.actor.label}`) : null,
+        finished_at: action === 'cancel' ? new Date() : undefined,
+        updated_at: new Date(),
+      })
+      .where('id', '=', campaignId)
+      .where('status', 'in', [...from])
+      .execute();
+    await appendTimeline(tx, {
+      incidentId: row.incident_id,
+      kind: 'campaign',
+      actor: meta.actor,
+      summary: `Campaign "${row.name}" ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}.${reason ? ` ${reason}` : ''}`,
+      details: { campaignId, action },
+    });
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: `campaign.${action}d`.replace('cancelld', 'cancelled').replace('paused', 'paused'),
+      requestId: meta.requestId,
+      target: { type: 'campaign', id: campaignId },
+    });
+  });
+  return getCampaign(deps.db, campaignId);
+}
+
+export async function campaignStatus(db: Executor, campaignId: string) {
+  const row = await db
+    .selectFrom('campaigns')
+    .select(['status', 'paused_reason', 'incident_id'])
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
+  if (!row) throw notFound('A campaign with this id');
+  const counts = await db
+    .selectFrom('deliveries')
+    .select(['state', 'channel', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('incident_id', '=', row.incident_id)
+    .where('campaign_id', '=', campaignId)
+    .groupBy(['state', 'channel'])
+    .execute();
+  const byState = emptyCounts();
+  const byChannel: Record<Channel | string, StateCounts> = {};
+  let people = 0;
+  for (const c of counts) {
+    const n = Number(c.n);
+    addCount(byState, c.state, n);
+    byChannel[c.channel] ??= emptyCounts();
+    addCount(byChannel[c.channel]!, c.state, n);
+    if (c.state !== 'fell_back') people += n;
+  }
+  const recent = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('incident_id', '=', row.incident_id)
+    .where('campaign_id', '=', campaignId)
+    .where('state', 'in', ['sent', 'delivered'])
+    .where('sent_at', '>', new Date(Date.now() - 5 * 60_000))
+    .executeTakeFirstOrThrow();
+  const perMinute = Math.round(Number(recent.n) / 5);
+  const remaining = byState.pending + byState.claimed;
+  const errors = await db
+    .selectFrom('deliveries')
+    .select(['channel', 'error', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('incident_id', '=', row.incident_id)
+    .where('campaign_id', '=', campaignId)
+    .where('error', 'is not', null)
+    .groupBy(['channel', 'error'])
+    .orderBy(sql`count(*)`, 'desc')
+    .limit(10)
+    .execute();
+  return {
+    state: row.status,
+    total: people,
+    byState,
+    byChannel,
+    throughputPerMinute: perMinute,
+    etaSeconds: remaining === 0 ? 0 : perMinute > 0 ? Math.round((remaining / perMinute) * 60) : null,
+    pausedReason: row.paused_reason,
+    recentErrors: errors.map((e) => ({ channel: e.channel, error: e.error ?? '', count: Number(e.n) })),
+  };
+}

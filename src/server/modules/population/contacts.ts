@@ -1,0 +1,133 @@
+import type { Executor } from '../../db/database.ts';
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { normalizeEmail } from './normalize/email.ts';
+import { normalizeCustomerId } from './normalize/identifiers.ts';
+import { normalizePhone } from './normalize/phone.ts';
+import { PAYLOAD_CONTEXT } from './record-builder.ts';
+
+/**
+ * What it takes to write to a person: their name and the most recent email, phone and postal address
+ * across their records. Decrypts records, so callers audit the read (one entry per batch is enough for a
+ * system read such as a delivery batch).
+ */
+export interface PersonContact {
+  pn: number;
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  postal: {
+    line1: string;
+    line2: string | null;
+    city: string | null;
+    region: string | null;
+    postalCode: string | null;
+    country: string | null;
+  } | null;
+  categories: number;
+  riskTier: 'high' | 'medium' | 'low';
+  jurisdiction: string;
+  locale: string | null;
+}
+
+export async function contactsFor(
+  db: Executor,
+  crypto: PiiCrypto,
+  incidentId: string,
+  pns: readonly number[],
+): Promise<Map<number, PersonContact>> {
+  const result = new Map<number, PersonContact>();
+  if (pns.length === 0) return result;
+  const people = await db
+    .selectFrom('people')
+    .select(['pn', 'id', 'categories', 'risk_tier', 'jurisdiction', 'locale'])
+    .where('incident_id', '=', incidentId)
+    .where('pn', 'in', pns as number[])
+    .execute();
+  for (const p of people) {
+    result.set(p.pn, {
+      pn: p.pn,
+      id: p.id,
+      firstName: null,
+      lastName: null,
+      email: null,
+      phone: null,
+      postal: null,
+      categories: p.categories,
+      riskTier: p.risk_tier as PersonContact['riskTier'],
+      jurisdiction: p.jurisdiction,
+      locale: p.locale,
+    });
+  }
+  // Oldest record first, so the most recent value of each field wins.
+  const records = await db
+    .selectFrom('record_people')
+    .innerJoin('source_records', (join) =>
+      join
+        .onRef('source_records.incident_id', '=', 'record_people.incident_id')
+        .onRef('source_records.rn', '=', 'record_people.rn'),
+    )
+    .select(['record_people.pn', 'source_records.payload'])
+    .where('record_people.incident_id', '=', incidentId)
+    .where('record_people.pn', 'in', pns as number[])
+    .orderBy('record_people.pn')
+    .orderBy('source_records.rn')
+    .execute();
+  const payloads = await Promise.all(records.map((r) => crypto.decrypt(r.payload, PAYLOAD_CONTEXT)));
+  records.forEach((record, i) => {
+    const contact = result.get(record.pn);
+    if (!contact) return;
+    const p = JSON.parse(payloads[i]!) as Record<string, string | undefined>;
+    const full = p.full_name?.trim();
+    const first = p.first_name?.trim() || (full ? full.split(/\s+/)[0] : undefined);
+    const last =
+      p.last_name?.trim() || (full?.includes(' ') ? full.split(/\s+/).slice(1).join(' ') : undefined);
+    if (first) contact.firstName = first;
+    if (last) contact.lastName = last;
+    if (p.email) contact.email = p.email;
+    if (p.phone) contact.phone = p.phone;
+    if (p.address_line1 && (p.postal_code || p.city)) {
+      contact.postal = {
+        line1: p.address_line1,
+        line2: p.address_line2 ?? null,
+        city: p.city ?? null,
+        region: p.region ?? null,
+        postalCode: p.postal_code ?? null,
+        country: p.country ?? null,
+      };
+    }
+  });
+  return result;
+}
+
+/** Exact lookup of one person by email, phone or customer id (blind index), for a preview. */
+export async function findPersonPn(
+  db: Executor,
+  crypto: PiiCrypto,
+  incidentId: string,
+  by: { email?: string | undefined; phone?: string | undefined; customerId?: string | undefined },
+): Promise<number | null> {
+  const [field, value] = by.email
+    ? (['email', normalizeEmail(by.email)] as const)
+    : by.phone
+      ? (['phone', normalizePhone(by.phone)] as const)
+      : by.customerId
+        ? (['customer_id', normalizeCustomerId(by.customerId)] as const)
+        : ([null, null] as const);
+  if (!field || !value) return null;
+  const column = field === 'email' ? 'email_idx' : field === 'phone' ? 'phone_idx' : 'customer_idx';
+  const row = await db
+    .selectFrom('source_records')
+    .innerJoin('record_people', (join) =>
+      join
+        .onRef('record_people.incident_id', '=', 'source_records.incident_id')
+        .onRef('record_people.rn', '=', 'source_records.rn'),
+    )
+    .select('record_people.pn')
+    .where('source_records.incident_id', '=', incidentId)
+    .where(`source_records.${column}`, '=', crypto.blindIndex(field, value))
+    .limit(1)
+    .executeTakeFirst();
+  return row?.pn ?? null;
+}
