@@ -144,6 +144,12 @@ export const configSchema = z
       .string()
       .optional()
       .describe('Path to the PEM private key that signs notices with DKIM.'),
+    EMAIL_WEBHOOK_SECRET: z
+      .string()
+      .optional()
+      .describe(
+        'HMAC secret for /api/hooks/email (bounce and delivery reports from an email provider, signed like SMS webhooks).',
+      ),
     SMS_PROVIDER: z
       .enum(['none', 'twilio', 'webhook'])
       .default('none')

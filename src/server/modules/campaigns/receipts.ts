@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
@@ -10,6 +11,14 @@ import {
   verifyWebhookSignature,
 } from '../../platform/sms/index.ts';
 import type { createDeliveryEngine } from './delivery.ts';
+
+const emailEvent = z.object({
+  id: z.string().min(1).max(200),
+  messageId: z.string().min(3).max(300),
+  event: z.enum(['delivered', 'bounce', 'complaint']),
+  permanent: z.boolean().default(false),
+  code: z.string().max(50).optional(),
+});
 
 /**
  * Delivery receipts and bounce reports from providers (public routes, authenticated by the provider's
@@ -60,6 +69,57 @@ export function receiptsRoutes(deps: {
         }
         const receipt = parseTwilioStatus(params);
         if (receipt) await apply(deps, 'twilio', `${receipt.providerId}:${receipt.state}`, receipt);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/api/hooks/email',
+      {
+        config: {
+          access: { public: true, reason: 'email provider bounce reports, checked by X-Candor-Signature' },
+        },
+      },
+      async (request, reply) => {
+        const secret = deps.config.EMAIL_WEBHOOK_SECRET;
+        const raw = (request as unknown as { rawBody?: string }).rawBody ?? '';
+        const ts = request.headers['x-candor-timestamp'];
+        const sig = request.headers['x-candor-signature'];
+        if (
+          !secret ||
+          !verifyWebhookSignature(
+            secret,
+            raw,
+            typeof ts === 'string' ? ts : undefined,
+            typeof sig === 'string' ? sig : undefined,
+          )
+        ) {
+          return reply.code(401).send({ error: 'bad signature' });
+        }
+        const event = emailEvent.safeParse(request.body);
+        if (!event.success) {
+          return reply
+            .code(400)
+            .send({ error: 'expected {id, messageId, event: delivered|bounce|complaint, permanent}' });
+        }
+        const e = event.data;
+        const delivery = await deps.db
+          .selectFrom('deliveries')
+          .select('provider_id')
+          .where('message_id', '=', e.messageId)
+          .where('channel', '=', 'email')
+          .executeTakeFirst();
+        if (delivery?.provider_id) {
+          // A complaint is recorded by the provider but changes nothing: legally required notices are not
+          // marketing, and a person's complaint does not end the duty to tell them (DESIGN invariant 5).
+          if (e.event !== 'complaint') {
+            await apply(deps, 'email', e.id, {
+              providerId: delivery.provider_id,
+              state: e.event === 'delivered' ? 'delivered' : 'failed',
+              permanent: e.event === 'bounce' && e.permanent,
+              errorCode: e.event === 'bounce' ? (e.code ?? 'bounce') : null,
+            });
+          }
+        }
         return reply.code(204).send();
       },
     );

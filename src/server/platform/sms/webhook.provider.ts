@@ -57,6 +57,11 @@ export function createWebhookProvider(options: WebhookOptions): SmsProvider {
         const returnedId = parseJsonObject(text)?.id;
         return { ok: true, providerId: isProviderId(returnedId) ? returnedId : message.idempotencyKey };
       }
+            // 401/403 is our credentials, not the person's number: retry (and let the error rate pause the
+      // campaign) rather than fail everyone over to letters because of one wrong secret.
+      if (status === 401 || status === 403) {
+        return retryable(`receiver refused our credentials (HTTP ${status}): check SMS_WEBHOOK_SECRET`);
+      }
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
         return permanent(`receiver refused the message (HTTP ${status})`);
       }
