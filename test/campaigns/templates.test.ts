@@ -322,11 +322,28 @@ describe('sandbox (invariant 7: templates are data, not code)', () => {
     expect(error.message).toMatch(/took more than 1000 ms|more than 1,000,000 characters/);
   });
 
-  it('refuses a template nested too deeply for the parser', () => {
-    // Liquid parses recursively; the stack overflow must become a refusal, not a crash (and not the memory
-    // blow-up Liquid's catchAllErrors would cause by copying the source into one error per level).
-    const deep = `{% liquid\n${'if true\n'.repeat(6000)}echo "x"\n${'endif\n'.repeat(6000)}%}`;
+  it('refuses blocks nested deeper than 50 levels, counting {% liquid %} lines', () => {
+    const nest = (n: number) => `${'{% if true %}'.repeat(n)}x${'{% endif %}'.repeat(n)}`;
+    expect(validateTemplate(nest(50), 'text')).toEqual([]);
+    expect(refusal(nest(51)).message).toContain('nests blocks 51 deep');
+    const liquid = `{% liquid\n${'if true\n'.repeat(51)}echo "x"\n${'endif\n'.repeat(51)}%}`;
+    expect(refusal(liquid).message).toContain('nests blocks 51 deep');
+    // Commented-out blocks are not nesting.
+    expect(validateTemplate(`{% comment %}${'{% if true %}'.repeat(60)}{% endcomment %}ok`, 'text')).toEqual(
+      [],
+    );
+  });
+
+  it('turns a stack overflow in the parser into a refusal, not a crash', () => {
+    // Ranges of ranges recurse in Liquid's tokenizer without any block tag. (With catchAllErrors, Liquid would
+    // also copy the source line into one error per level and run out of memory; the sandbox never sets it.)
+    const deep = `{{ ${'('.repeat(15_000)}1${'..2)'.repeat(15_000)} }}`;
     expect(refusal(deep).message).toMatch(/nested too deeply/);
+  });
+
+  it('counts {% liquid %} lines against the statement limit', () => {
+    const source = `{% liquid\n${'echo link\n'.repeat(3001)}%}`;
+    expect(refusal(source).message).toContain('3,000');
   });
 
   it('applies the limits per person at send time too', () => {

@@ -5,9 +5,10 @@ import type { NoticeBlock } from './required-blocks.ts';
 import {
   createSandboxEngine,
   escapeHtml,
+  MAX_NESTING,
   MAX_SOURCE_BYTES,
-  countStatements,
   MAX_STATEMENTS,
+  measureSource,
   problemsFromError,
   renderInSandbox,
   type SandboxEngine,
@@ -87,15 +88,19 @@ function check(source: string, kind: TemplateKind): Checked {
       ),
     ]);
   }
-  const tags = source.match(/\{\{|\{%/g)?.length ?? 0;
-  if (tags > MAX_TAGS) {
+  const engine = engineFor(kind);
+  const measured = measureSource(engine, source);
+  if (measured && measured.statements > MAX_STATEMENTS) {
+    const most = MAX_STATEMENTS.toLocaleString('en-US');
     return failed([
-      problem(
-        `The template has ${tags} tags and outputs; at most ${MAX_TAGS.toLocaleString('en-US')} are allowed.`,
-      ),
+      problem(`The template has ${measured.statements} tags and outputs; at most ${most} are allowed.`),
     ]);
   }
-  const engine = engineFor(kind);
+  if (measured && measured.depth > MAX_NESTING) {
+    return failed([
+      problem(`The template nests blocks ${measured.depth} deep; at most ${MAX_NESTING} levels are allowed.`),
+    ]);
+  }
   const outputLimit = outputLimits[kind];
   let templates: Template[];
   let report: ReturnType<typeof checkVariables>;
