@@ -150,6 +150,23 @@ export const configSchema = z
       .describe(
         'HMAC secret for /api/hooks/email (bounce and delivery reports from an email provider, signed like SMS webhooks).',
       ),
+    CANDOR_INBOUND_SMTP_PORT: port
+      .optional()
+      .describe(
+        'Port of the built-in inbound SMTP listener (off when unset). It takes bounce reports sent to CANDOR_BOUNCE_ADDRESS.',
+      ),
+    CANDOR_BOUNCE_ADDRESS: z
+      .email()
+      .optional()
+      .describe(
+        'Envelope sender of notices: bounce reports come back here (route its domain to the inbound listener).',
+      ),
+    CANDOR_INBOUND_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(10_000)
+      .default(10_000_000)
+      .describe('Largest inbound email accepted, in bytes.'),
     SMS_PROVIDER: z
       .enum(['none', 'twilio', 'webhook'])
       .default('none')

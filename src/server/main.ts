@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
+import { startInboundSmtp } from './modules/campaigns/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
 import { createStaffMailer } from './platform/mail/staff-mailer.ts';
@@ -44,6 +45,14 @@ export async function serve(): Promise<void> {
     ? campaigns.engine().run(delivery.signal)
     : Promise.resolve();
 
+  // The inbound SMTP listener (bounce reports), when a port is configured.
+  const inbound =
+    config.CANDOR_INBOUND_SMTP_PORT !== undefined
+      ? startInboundSmtp({ ...runtime.ctx, engine: campaigns.engine })
+      : null;
+  if (inbound)
+    logger.info({ port: config.CANDOR_INBOUND_SMTP_PORT }, 'inbound SMTP listening for bounce reports');
+
   let isStopping = false;
   const stop = async (signal: string) => {
     if (isStopping) return;
@@ -51,6 +60,7 @@ export async function serve(): Promise<void> {
     logger.info({ signal }, 'stopping');
     delivery.abort();
     await sending;
+    await inbound?.close();
     await app.close();
     mailer.close();
     await runtime.close();

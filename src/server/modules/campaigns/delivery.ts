@@ -501,6 +501,15 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
         : update.where('state', 'in', ['sent', 'delivered']);
     const done = await update.executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1 || !nextChannel) return;
+    // A bounce reported after the campaign finished reopens it: the next channel still has to be tried.
+    if (from === 'report') {
+      await tx
+        .updateTable('campaigns')
+        .set({ status: 'running', finished_at: null, updated_at: new Date() })
+        .where('id', '=', row.campaign_id)
+        .where('status', '=', 'finished')
+        .execute();
+    }
     const host = new URL(deps.config.publicUrl).hostname || 'candor.invalid';
     await sql`
       INSERT INTO deliveries (incident_id, campaign_id, pn, channel, step, variant_id, locale, message_id, verification_code)

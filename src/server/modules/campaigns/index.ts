@@ -8,6 +8,7 @@ import { createDeliveryEngine, type EngineOptions } from './delivery.ts';
 import { receiptsRoutes } from './receipts.ts';
 import { createSenders, type Senders } from './senders.ts';
 
+export { handleBounce, parseDsn, startInboundSmtp } from './bounces.ts';
 export { personalLinkToken, readPersonalLinkToken } from './links.ts';
 export type { Senders } from './senders.ts';
 

@@ -95,7 +95,10 @@ export function classifySmtpError(error: unknown): { permanent: boolean; reason:
 }
 
 export function smtpSender(
-  config: Pick<Config, 'SMTP_URL' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY_FILE'>,
+  config: Pick<
+    Config,
+    'SMTP_URL' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY_FILE' | 'CANDOR_BOUNCE_ADDRESS'
+  >,
   maxConnections = 5,
 ): Sender {
   const url = new URL(config.SMTP_URL!);
@@ -124,6 +127,10 @@ export function smtpSender(
           html: message.html,
           text: message.text,
           headers: { 'X-Candor-Verification': message.verificationCode },
+          // Bounce reports go to the address the inbound listener takes them at.
+          ...(config.CANDOR_BOUNCE_ADDRESS && {
+            envelope: { from: config.CANDOR_BOUNCE_ADDRESS, to: message.to },
+          }),
         });
         if (info.rejected.length > 0)
           return { ok: false, permanent: true, reason: 'SMTP rejected the recipient' };

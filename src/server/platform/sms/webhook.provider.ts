@@ -57,7 +57,7 @@ export function createWebhookProvider(options: WebhookOptions): SmsProvider {
         const returnedId = parseJsonObject(text)?.id;
         return { ok: true, providerId: isProviderId(returnedId) ? returnedId : message.idempotencyKey };
       }
-            // 401/403 is our credentials, not the person's number: retry (and let the error rate pause the
+      // 401/403 is our credentials, not the person's number: retry (and let the error rate pause the
       // campaign) rather than fail everyone over to letters because of one wrong secret.
       if (status === 401 || status === 403) {
         return retryable(`receiver refused our credentials (HTTP ${status}): check SMS_WEBHOOK_SECRET`);
