@@ -5,6 +5,7 @@ import { importCodes } from './activation-codes.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
 import * as service from './campaigns.service.ts';
 import { createDeliveryEngine, type EngineOptions } from './delivery.ts';
+import { lettersRoutes } from './letters.routes.ts';
 import { receiptsRoutes } from './receipts.ts';
 import { createSenders, type Senders } from './senders.ts';
 
@@ -57,7 +58,11 @@ export function createCampaignsModule(
     return engine;
   };
   return {
-    routes: [campaignsRoutes(ctx), receiptsRoutes({ ...ctx, engine: getEngine })],
+    routes: [
+      campaignsRoutes(ctx),
+      receiptsRoutes({ ...ctx, engine: getEngine }),
+      lettersRoutes({ ...ctx, engine: getEngine }),
+    ],
     engine: getEngine,
     service: {
       create: (

@@ -99,8 +99,7 @@ export function lettersRoutes(
           response: { 200: returnedMailResponse },
         },
       },
-      async (request) =>
-        letters.importReturnedMail(deps, request.params.id, request.body.csv, meta(request)),
+      async (request) => letters.importReturnedMail(deps, request.params.id, request.body.csv, meta(request)),
     );
     app.get(
       '/api/campaigns/:id/letters/summary',
