@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import {
   type CampaignDto,
@@ -107,7 +108,12 @@ export function settingsOf(row: { settings: Record<string, unknown> }): Campaign
   };
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Contact fields left empty or null are the same as absent. */
+const stripEmpty = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && v !== ''));
+
+/** Deep equality: PostgreSQL's jsonb reorders keys, so comparing serialized JSON would see changes that are not. */
+const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
 
 export async function createCampaign(
   deps: Deps,
@@ -246,7 +252,7 @@ export async function updateCampaign(
   await deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom('campaigns')
-      .select(['id', 'status', 'incident_id'])
+      .selectAll()
       .where('id', '=', campaignId)
       .forUpdate()
       .executeTakeFirst();
@@ -254,6 +260,37 @@ export async function updateCampaign(
     if (!['draft', 'scheduled', 'paused'].includes(row.status)) {
       throw new AppError('conflict', `The campaign is ${row.status}; pause it before editing.`);
     }
+    // Once deliveries exist, each names its channel and variant: neither may disappear under them.
+    if (row.started_at) {
+      if (!sameJson(row.channels, input.channels)) {
+        throw new AppError(
+          'conflict',
+          'The campaign has started: its channels cannot change. Cancel it and create a new campaign for other channels.',
+        );
+      }
+      const kept = new Set(input.variants.map((v) => v.name));
+      const dropped = await tx
+        .selectFrom('campaign_variants')
+        .select('name')
+        .where('campaign_id', '=', campaignId)
+        .execute();
+      const missing = dropped.filter((v) => !kept.has(v.name)).map((v) => `"${v.name}"`);
+      if (missing.length > 0) {
+        throw new AppError(
+          'conflict',
+          `The campaign has started: variants cannot be removed or renamed (${missing.join(', ')}); edit their text instead.`,
+        );
+      }
+    }
+    // What every notice prints besides the variant's text: a change needs legal's eyes again on every variant.
+    const before = settingsOf(row);
+    const printedChanged =
+      before.companyName !== input.companyName ||
+      !sameJson(stripEmpty(before.contact), stripEmpty(input.contact)) ||
+      (row.email_from ?? null) !== (input.emailFrom ?? null) ||
+      (row.reply_to ?? null) !== (input.replyTo ?? null) ||
+      row.default_locale !== input.defaultLocale ||
+      !sameJson(row.channels, input.channels);
     await tx
       .updateTable('campaigns')
       .set({
@@ -277,6 +314,16 @@ export async function updateCampaign(
       .where('id', '=', campaignId)
       .execute();
     const { voided } = await writeVariants(tx, campaignId, input.variants, meta);
+    if (printedChanged) {
+      const cleared = await tx
+        .updateTable('campaign_variants')
+        .set({ approved_version: null, approved_by_id: null, approved_by: null, approved_at: null })
+        .where('campaign_id', '=', campaignId)
+        .where('approved_version', 'is not', null)
+        .returning('name')
+        .execute();
+      for (const c of cleared) if (!voided.includes(c.name)) voided.push(c.name);
+    }
     await recordAudit(tx, {
       actor: meta.actor,
       action: 'campaign.updated',
@@ -664,6 +711,17 @@ export async function moveCampaign(
           `Edited variants need approval again before resuming: ${unapproved.map((v) => `"${v.name}"`).join(', ')}.`,
         );
       }
+    }
+    if (action === 'resume') {
+      // Rows held back (activation codes ran out, back-off) are tried again at once.
+      await tx
+        .updateTable('deliveries')
+        .set({ next_attempt_at: new Date() })
+        .where('incident_id', '=', row.incident_id)
+        .where('campaign_id', '=', campaignId)
+        .where('state', '=', 'pending')
+        .where('next_attempt_at', '>', new Date())
+        .execute();
     }
     // A campaign paused before it ever started resumes as a draft waiting to be started.
     const target = action === 'resume' && !row.started_at ? 'draft' : to;

@@ -83,8 +83,9 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
     const result = await sql<Claimed>`
       WITH due AS (
         SELECT incident_id, campaign_id, pn, channel FROM deliveries
-        WHERE incident_id = ${incidentId} AND campaign_id = ${campaignId} AND channel = ${channel}
+                WHERE incident_id = ${incidentId} AND campaign_id = ${campaignId} AND channel = ${channel}
           AND ((state = 'pending' AND next_attempt_at <= now()) OR (state = 'claimed' AND lease_until < now()))
+          AND EXISTS (SELECT 1 FROM campaigns WHERE id = ${campaignId} AND status = 'running')
         ORDER BY next_attempt_at, pn
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
@@ -207,6 +208,13 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
       .where('id', '=', campaign.incident_id)
       .executeTakeFirstOrThrow();
     const expires = new Date(Date.now() + linkTtlMs);
+    // Where the SMS provider reports delivery (signed; see receipts.ts).
+    const smsCallbackUrl =
+      deps.config.SMS_PROVIDER === 'twilio'
+        ? `${deps.config.publicUrl}/api/hooks/sms/twilio`
+        : deps.config.SMS_PROVIDER === 'webhook'
+          ? `${deps.config.publicUrl}/api/hooks/sms/webhook`
+          : undefined;
 
     const results: Array<{ row: Claimed; outcome: SendOutcome }> = [];
     const released: Claimed[] = [];
@@ -324,7 +332,9 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
           text: t('text', email.text),
         };
       }
-      if (channel === 'sms') return { ...base, to, text: t('sms', localized.sms!.text) };
+      if (channel === 'sms') {
+        return { ...base, to, text: t('sms', localized.sms!.text), statusCallbackUrl: smsCallbackUrl };
+      }
       const p = contact.postal!;
       const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
       return {
