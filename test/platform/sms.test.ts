@@ -315,7 +315,7 @@ describe('the webhook adapter against a local receiver', () => {
     [404, true],
     [410, true],
     [422, true],
-        [408, false],
+    [408, false],
     [429, false],
     // Our credentials, not the person's number: retried, so a wrong secret cannot fail everyone over.
     [401, false],
