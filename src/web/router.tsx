@@ -14,6 +14,10 @@ import { ConsoleShell } from './components/ConsoleShell.tsx';
 import { homePath } from './components/navigation.ts';
 import { ReauthModal } from './components/ReauthModal.tsx';
 import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
+import { EditCampaignPage, NewCampaignPage } from './pages/campaigns/CampaignEditorPage.tsx';
+import { CampaignPage, type CampaignTab, campaignTabs } from './pages/campaigns/CampaignPage.tsx';
+import { CampaignsIndexPage } from './pages/campaigns/CampaignsIndexPage.tsx';
+import { NoticesPage } from './pages/campaigns/NoticesPage.tsx';
 import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
 import { IncidentLayout } from './pages/incidents/IncidentLayout.tsx';
 import { IncidentsPage } from './pages/incidents/IncidentsPage.tsx';
@@ -177,6 +181,64 @@ const incidentTasksRoute = createRoute({
   },
 });
 
+/** The incident's Notices tab: its campaigns. */
+const incidentCampaignsRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/campaigns',
+  component: function IncidentCampaignsRoute() {
+    const { incidentId } = incidentCampaignsRoute.useParams();
+    return <NoticesPage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+const newCampaignRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/campaigns/new',
+  component: function NewCampaignRoute() {
+    const { incidentId } = newCampaignRoute.useParams();
+    return <NewCampaignPage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+/** One campaign: approval, preview, progress and outbox, each a tab named in the address. */
+const campaignRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/campaigns/$campaignId',
+  validateSearch: (search: Record<string, unknown>): { tab?: CampaignTab | undefined } => ({
+    tab: campaignTabs.find((tab) => tab === search.tab),
+  }),
+  component: function CampaignRoute() {
+    const { incidentId, campaignId } = campaignRoute.useParams();
+    const { tab } = campaignRoute.useSearch();
+    const navigate = campaignRoute.useNavigate();
+    return (
+      <CampaignPage
+        key={campaignId}
+        incidentId={incidentId}
+        campaignId={campaignId}
+        tab={tab}
+        onTabChange={(next) => void navigate({ search: { tab: next }, replace: true })}
+      />
+    );
+  },
+});
+
+const editCampaignRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/campaigns/$campaignId/edit',
+  component: function EditCampaignRoute() {
+    const { incidentId, campaignId } = editCampaignRoute.useParams();
+    return <EditCampaignPage key={campaignId} incidentId={incidentId} campaignId={campaignId} />;
+  },
+});
+
+/** Campaigns across incidents; with a single incident, its Notices tab. */
+const campaignsIndexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/campaigns',
+  component: CampaignsIndexPage,
+});
+
 /** Open obligations across incidents, soonest first, and the alerts raised as they near. */
 const deadlinesRoute = createRoute({
   getParentRoute: () => consoleRoute,
@@ -223,10 +285,14 @@ const routeTree = rootRoute.addChildren([
       incidentObligationsRoute,
       incidentTimelineRoute,
       incidentTasksRoute,
+      incidentCampaignsRoute,
+      newCampaignRoute,
+      campaignRoute,
+      editCampaignRoute,
     ]),
     peopleIndexRoute,
     deadlinesRoute,
-    moduleRoute('/campaigns', 'campaigns'),
+    campaignsIndexRoute,
     moduleRoute('/notice', 'notice'),
     moduleRoute('/inbox', 'inbox'),
     moduleRoute('/readiness', 'readiness'),

@@ -116,6 +116,8 @@ export const variantDto = z.object({
   content: z.record(z.string(), variantLocaleContent),
   version: z.number(),
   author: z.string(),
+  /** The author's account, when a person wrote it: they cannot approve it. */
+  authorId: z.string().nullable(),
   approved: z.boolean(),
   approvedBy: z.string().nullable(),
   approvedAt: z.string().nullable(),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  activationCodesResponse,
   alert,
   alertList,
   apiTokenList,
@@ -7,6 +8,10 @@ import type {
   auditEntry,
   auditPage,
   auditVerifyResponse,
+  campaignDto,
+  campaignInput,
+  campaignList,
+  campaignStatusDto,
   companyProfile,
   conflictList,
   conflictSummary,
@@ -35,6 +40,8 @@ import type {
   personDetail,
   personList,
   personSummary,
+  previewDto,
+  previewPersonRequest,
   reauthResponse,
   recoveryCodesResponse,
   rotationResponse,
@@ -47,6 +54,7 @@ import type {
   startImportResponse,
   task,
   taskList,
+  testSendRequest,
   timelineEvent,
   timelineResponse,
   upcomingList,
@@ -56,6 +64,7 @@ import type {
   uploadResponse,
   userList,
   userSummary,
+  variantDto,
 } from '../../shared/contracts/index.ts';
 
 export type Session = z.infer<typeof sessionResponse>;
@@ -126,3 +135,63 @@ export type PersonList = z.infer<typeof personList>;
 export type PersonDetail = z.infer<typeof personDetail>;
 export type Conflict = z.infer<typeof conflictSummary>;
 export type ConflictList = z.infer<typeof conflictList>;
+
+export type Campaign = z.infer<typeof campaignDto>;
+export type CampaignSummary = z.infer<typeof campaignList>['campaigns'][number];
+export type CampaignList = z.infer<typeof campaignList>;
+export type CampaignInput = z.input<typeof campaignInput>;
+export type CampaignVariant = z.infer<typeof variantDto>;
+export type CampaignStatus = z.infer<typeof campaignStatusDto>;
+export type CampaignPreview = z.infer<typeof previewDto>;
+export type PreviewPersonRequest = z.input<typeof previewPersonRequest>;
+export type TestSendRequest = z.input<typeof testSendRequest>;
+export type ActivationCodesResult = z.infer<typeof activationCodesResponse>;
+
+/**
+ * GET /api/campaigns/:id/outbox. Its schema (`outboxPage`) lives in the server module rather than in
+ * src/shared/contracts, so the console restates it here; keep the two alike.
+ */
+export interface OutboxMessage {
+  id: number;
+  channel: string;
+  pn: number;
+  messageId: string;
+  createdAt: string;
+  to: string;
+  subject: string | null;
+  text: string;
+  html: string | null;
+  address: string[] | null;
+  verificationCode: string;
+}
+export interface OutboxPage {
+  messages: OutboxMessage[];
+  total: number;
+  nextBefore: number | null;
+}
+
+/**
+ * Letters (src/server/modules/campaigns/letters.routes.ts): their schemas live in the server module too, so
+ * they are restated here.
+ */
+export interface LetterSummary {
+  pending: number;
+  printed: number;
+  returned: number;
+  batches: Array<{ batchId: string; letters: number }>;
+}
+export interface LetterBatch {
+  batchId: string;
+  letters: number;
+  pages: number;
+  /** The print-ready PDF, base64. */
+  pdf: string;
+  /** The vendor manifest, CSV. */
+  manifest: string;
+}
+export interface ReturnedMailResult {
+  matched: number;
+  alreadyBounced: number;
+  /** Line numbers of the file that match no printed letter. */
+  unknown: number[];
+}

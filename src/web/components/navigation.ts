@@ -35,12 +35,18 @@ export const navItems: NavItem[] = [
   { label: 'Settings', to: '/settings', permission: null },
 ];
 
-/** An incident's People tab belongs to the People section, the rest of the incident to Incidents. */
-const incidentPeoplePath = /^\/incidents\/[^/]+\/people(\/|$)/;
+/**
+ * An incident's People tab belongs to the People section, its Notices (campaigns) to Campaigns, the rest of
+ * the incident to Incidents.
+ */
+const sectionsInsideIncidents: Partial<Record<ConsolePath, RegExp>> = {
+  '/people': /^\/incidents\/[^/]+\/people(\/|$)/,
+  '/campaigns': /^\/incidents\/[^/]+\/campaigns(\/|$)/,
+};
 
 export function isNavItemActive(item: NavItem, pathname: string): boolean {
-  if (item.to === '/people' && incidentPeoplePath.test(pathname)) return true;
-  if (item.to === '/incidents' && incidentPeoplePath.test(pathname)) return false;
+  const inside = Object.entries(sectionsInsideIncidents).find(([, path]) => path.test(pathname));
+  if (inside) return item.to === inside[0];
   return pathname === item.to || pathname.startsWith(`${item.to}/`);
 }
 

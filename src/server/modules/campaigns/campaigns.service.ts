@@ -88,10 +88,11 @@ function warningsFor(content: Record<string, unknown>): string[] {
     const parsed = variantLocaleContent.safeParse(raw);
     const sms = parsed.success ? parsed.data.sms?.text : undefined;
     if (!sms) continue;
-    const count = smsSegments(sms);
+    // Count the fixed text: Liquid markup never reaches a phone (each brace would count double).
+    const count = smsSegments(sms.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, ''));
     if (count.segments > SMS_SEGMENT_LIMIT) {
       warnings.push(
-        `The ${locale} SMS template is ${count.segments} segments (${count.encoding}, ${count.characters} characters) before personal values, over the limit of ${SMS_SEGMENT_LIMIT}: shorten it or expect higher cost and split messages.`,
+        `The ${locale} SMS text is ${count.segments} segments (${count.encoding}, ${count.characters} characters) before personal values are added, over the limit of ${SMS_SEGMENT_LIMIT}: shorten it or expect higher cost and split messages.`,
       );
     }
   }
@@ -420,10 +421,13 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
   const row = await db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
   if (!row) throw notFound('A campaign with this id');
   const variants = await db
-    .selectFrom('campaign_variants')
-    .selectAll()
-    .where('campaign_id', '=', campaignId)
-    .orderBy('position')
+    .selectFrom('campaign_variants as v')
+    .leftJoin('users as a', 'a.id', 'v.author_id')
+    .leftJoin('users as r', 'r.id', 'v.approved_by_id')
+    .selectAll('v')
+    .select(['a.email as author_email', 'r.email as approver_email'])
+    .where('v.campaign_id', '=', campaignId)
+    .orderBy('v.position')
     .execute();
   const selection = variants.map((v) => ({ id: v.id, isDefault: v.is_default, rule: v.rule as VariantRule }));
   const [audience, reach, codes] = await Promise.all([
@@ -478,9 +482,11 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
     rule: v.rule as VariantRule,
     content: v.content as VariantDto['content'],
     version: v.version,
-    author: v.author,
+    // Staff are named by their account email (shown to staff only); tokens and the CLI by their label.
+    author: v.author_email ?? v.author,
+    authorId: v.author_id,
     approved: v.approved_version === v.version,
-    approvedBy: v.approved_version === v.version ? v.approved_by : null,
+    approvedBy: v.approved_version === v.version ? (v.approver_email ?? v.approved_by) : null,
     approvedAt:
       v.approved_version === v.version && v.approved_at ? new Date(v.approved_at).toISOString() : null,
     audience: audienceOf.get(v.id) ?? 0,
@@ -793,6 +799,8 @@ export async function campaignStatus(db: Executor, campaignId: string) {
     .where('incident_id', '=', row.incident_id)
     .where('campaign_id', '=', campaignId)
     .where('error', 'is not', null)
+    // People no channel reaches are counted as suppressed, not reported as errors.
+    .where('state', '<>', 'suppressed')
     .groupBy(['channel', 'error'])
     .orderBy(sql`count(*)`, 'desc')
     .limit(10)

@@ -39,6 +39,12 @@ const sections = [
     permission: 'incidents:read',
   },
   { value: 'tasks', label: 'Tasks', to: '/incidents/$incidentId/tasks', permission: 'incidents:read' },
+  {
+    value: 'campaigns',
+    label: 'Notices',
+    to: '/incidents/$incidentId/campaigns',
+    permission: 'campaigns:read',
+  },
 ] as const satisfies ReadonlyArray<{ value: string; label: string; to: string; permission: Permission }>;
 
 export function IncidentLayout({ incidentId }: { incidentId: string }) {
