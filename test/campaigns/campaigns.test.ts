@@ -149,9 +149,9 @@ describe('creating a campaign from the example file', () => {
       activationCodes: { total: 0, assigned: 0, needed: 2 },
     });
     expect(created.variants.map((v) => [v.name, v.approved, v.version, v.author])).toEqual([
-      ['identity', false, 1, 'comms'],
-      ['credentials', false, 1, 'comms'],
-      ['general', false, 1, 'comms'],
+      ['identity', false, 1, commsUser.email],
+      ['credentials', false, 1, commsUser.email],
+      ['general', false, 1, commsUser.email],
     ]);
     expect(created.blockers).toEqual([
       'Waiting for approval by legal: "identity", "credentials", "general" (the author cannot approve their own).',
@@ -317,12 +317,12 @@ describe('templates are checked when saved', () => {
     const c = await create(input);
     const [warning, ...more] = variant(c, 'general').warnings;
     expect(more).toEqual([]);
-    expect(warning).toMatch(/^The en SMS template is 4 segments \(GSM-7, \d+ characters\)/);
+    expect(warning).toMatch(/^The en SMS text is 4 segments \(GSM-7, \d+ characters\)/);
     expect(warning).toContain('over the limit of 3');
     // An emoji makes it UCS-2, where a segment holds far fewer characters.
     input.variants[0]!.content.en!.sms = { text: `${'Datos 🙂 '.repeat(40)}{{ link }}` };
     const ucs = ok<CampaignDto>(await comms.put(`/api/campaigns/${c.id}`, input));
-    expect(variant(ucs, 'general').warnings[0]).toMatch(/^The en SMS template is \d+ segments \(UCS-2,/);
+    expect(variant(ucs, 'general').warnings[0]).toMatch(/^The en SMS text is \d+ segments \(UCS-2,/);
     const short = ok<CampaignDto>(await comms.put(`/api/campaigns/${c.id}`, simple()));
     expect(variant(short, 'general').warnings).toEqual([]);
   });
@@ -358,7 +358,11 @@ describe('approval (invariant 8)', () => {
 
   it('a legal user who did not write it approves it at the version they read', async () => {
     const after = ok<CampaignDto>(await approve(c, 'general', legal));
-    expect(variant(after, 'general')).toMatchObject({ approved: true, approvedBy: 'legal', version: 1 });
+    expect(variant(after, 'general')).toMatchObject({
+      approved: true,
+      approvedBy: legalUser.email,
+      version: 1,
+    });
     expect(variant(after, 'identity').approved).toBe(false);
     const audit = await auditRows(t, 'campaign.variant_approved', c.id);
     expect(audit.at(-1)).toMatchObject({
@@ -390,9 +394,9 @@ describe('approval (invariant 8)', () => {
     edited.variants[2]!.content.en!.sms!.text = '{{ company.name }}: read this now: {{ link }}';
     const after = ok<CampaignDto>(await admin.put(`/api/campaigns/${c.id}`, edited));
     expect(after.variants.map((v) => [v.name, v.version, v.approved, v.author])).toEqual([
-      ['identity', 1, true, 'comms'],
-      ['credentials', 1, true, 'comms'],
-      ['general', 2, false, 'admin'],
+      ['identity', 1, true, commsUser.email],
+      ['credentials', 1, true, commsUser.email],
+      ['general', 2, false, adminUser.email],
     ]);
     const authors = await t.ctx.db
       .selectFrom('campaign_variants')
@@ -417,7 +421,7 @@ describe('approval (invariant 8)', () => {
     expect(refused.detail).toContain('You wrote this variant');
     problem(await approve(c, 'general', legal, 1), 409, 'conflict');
     c = ok<CampaignDto>(await approve(c, 'general', legal, 2));
-    expect(variant(c, 'general')).toMatchObject({ approved: true, approvedBy: 'legal' });
+    expect(variant(c, 'general')).toMatchObject({ approved: true, approvedBy: legalUser.email });
     for (const v of c.variants.filter((x) => !x.approved)) c = ok<CampaignDto>(await approve(c, v.name));
     expect(c.readyToStart).toBe(true);
     expect(c.blockers).toEqual([]);
