@@ -171,7 +171,7 @@ export function messEmail(email: string, r: () => number): string {
   return email;
 }
 
-const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+export const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 export interface GenerateOptions {
   rows: number;
