@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Db } from '../../src/server/db/database.ts';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
-import { createSenders, type Senders } from '../../src/server/modules/campaigns/senders.ts';
+import { createSenders, noDelaySocket, type Senders } from '../../src/server/modules/campaigns/senders.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
 import { type BaselineMessage, bodyOf, prepareBaselineMessages } from './baseline-messages.ts';
 import { createQueryTimer, type QueryTimer } from './query-timer.ts';
@@ -170,6 +170,8 @@ async function sendAll(
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
   if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', 'Infinity');
   const transport = nodemailer.createTransport(url.toString());
+  // Like for like: the same socket option and text encoding as Candor's SMTP sender (senders.ts).
+  (transport.transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
   let next = 0;
   let sent = 0;
   let failures = 0;
@@ -187,6 +189,7 @@ async function sendAll(
         const { subject, html, text } = bodyOf(message);
         const info = await transport.sendMail({
           messageId: message.messageId,
+          textEncoding: 'quoted-printable',
           from: message.from,
           replyTo: message.replyTo,
           to: message.to,

@@ -80,7 +80,9 @@ CREATE TABLE deliveries (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (incident_id, campaign_id, pn, channel)
 ) PARTITION BY LIST (incident_id);
-CREATE INDEX deliveries_due_idx ON deliveries (campaign_id, next_attempt_at) WHERE state = 'pending';
+-- The claim reads due rows of one campaign and channel in order straight from this index (no sort, no scan
+-- of the rows already sent); expired leases are claimed separately through the next one.
+CREATE INDEX deliveries_due_idx ON deliveries (campaign_id, channel, next_attempt_at, pn) WHERE state = 'pending';
 CREATE INDEX deliveries_lease_idx ON deliveries (campaign_id, lease_until) WHERE state = 'claimed';
 CREATE INDEX deliveries_state_idx ON deliveries (campaign_id, state, channel);
 CREATE INDEX deliveries_message_idx ON deliveries (message_id);

@@ -74,31 +74,43 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
   const outcomes = new Map<string, boolean[]>();
   const buckets = new Map<string, { tokens: number; at: number }>();
 
+  /**
+   * Claims up to `limit` rows: first those whose lease expired (a crashed worker's batch), then due pending
+   * ones in order. Each statement reads one partial index; SKIP LOCKED lets workers claim side by side.
+   */
   async function claim(
     incidentId: string,
     campaignId: string,
     channel: Channel,
     limit: number,
   ): Promise<Claimed[]> {
-    const result = await sql<Claimed>`
-      WITH due AS (
-        SELECT incident_id, campaign_id, pn, channel FROM deliveries
-                WHERE incident_id = ${incidentId} AND campaign_id = ${campaignId} AND channel = ${channel}
-          AND ((state = 'pending' AND next_attempt_at <= now()) OR (state = 'claimed' AND lease_until < now()))
-          AND EXISTS (SELECT 1 FROM campaigns WHERE id = ${campaignId} AND status = 'running')
-        ORDER BY next_attempt_at, pn
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE deliveries d
-      SET state = 'claimed', claimed_by = ${workerId}, lease_until = now() + ${`${leaseMs} milliseconds`}::interval,
-          attempts = d.attempts + 1, updated_at = now()
-      FROM due
-      WHERE d.incident_id = due.incident_id AND d.campaign_id = due.campaign_id AND d.pn = due.pn
-        AND d.channel = due.channel
-      RETURNING d.incident_id, d.campaign_id, d.pn, d.channel, d.step, d.variant_id, d.locale, d.attempts,
-                d.message_id, d.verification_code`.execute(deps.db);
-    return result.rows;
+    const take = async (which: 'expired' | 'due', n: number) => {
+      const condition =
+        which === 'expired'
+          ? sql`state = 'claimed' AND lease_until < now()`
+          : sql`state = 'pending' AND next_attempt_at <= now()`;
+      const order = which === 'expired' ? sql`lease_until` : sql`next_attempt_at, pn`;
+      const result = await sql<Claimed>`
+        WITH due AS (
+          SELECT incident_id, campaign_id, pn, channel FROM deliveries
+          WHERE incident_id = ${incidentId} AND campaign_id = ${campaignId} AND channel = ${channel} AND ${condition}
+            AND EXISTS (SELECT 1 FROM campaigns WHERE id = ${campaignId} AND status = 'running')
+          ORDER BY ${order}
+          LIMIT ${n}
+          FOR UPDATE SKIP LOCKED
+        )
+        UPDATE deliveries d
+        SET state = 'claimed', claimed_by = ${workerId}, lease_until = now() + ${`${leaseMs} milliseconds`}::interval,
+            attempts = d.attempts + 1, updated_at = now()
+        FROM due
+        WHERE d.incident_id = due.incident_id AND d.campaign_id = due.campaign_id AND d.pn = due.pn
+          AND d.channel = due.channel
+        RETURNING d.incident_id, d.campaign_id, d.pn, d.channel, d.step, d.variant_id, d.locale, d.attempts,
+                  d.message_id, d.verification_code`.execute(deps.db);
+      return result.rows;
+    };
+    const expired = await take('expired', limit);
+    return expired.length < limit ? [...expired, ...(await take('due', limit - expired.length))] : expired;
   }
 
   function templateFor(
