@@ -157,7 +157,7 @@ async function runCandor(options: RunnerOptions): Promise<RunResult> {
     sendSeconds: sendMs / 1000,
     queries: timer?.summary(),
   };
-  for (const module of modules) module.close();
+  for (const module of modules) await module.close();
   await runtime.close();
   return result;
 }

@@ -207,6 +207,15 @@ export const configSchema = z
     CANDOR_DELIVERY_LEASE: duration('2m').describe(
       'How long a claimed batch stays with its worker; after a crash, others take it over once it expires.',
     ),
+    CANDOR_RENDER_THREADS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(1)
+      .describe(
+        'Worker threads per sending process that render large batches of notices, so templates do not slow sending (0: render in the sending thread).',
+      ),
     CANDOR_DELIVERY_IN_SERVE: z
       .enum(['true', 'false'])
       .default('true')

@@ -63,7 +63,7 @@ export async function runWorker(): Promise<void> {
     if (timer) clearTimeout(timer);
     delivery.abort();
     await sending;
-    campaigns.close();
+    await campaigns.close();
     mailer.close();
     await runtime.close();
     process.exit(0);

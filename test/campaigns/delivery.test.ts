@@ -110,7 +110,7 @@ afterEach(async () => {
   sink.clear();
 });
 afterAll(async () => {
-  for (const m of modules) m.close();
+  for (const m of modules) await m.close();
   await t.close();
   await fake.close();
   await sink.close();

@@ -95,7 +95,7 @@ describe('the inbound SMTP listener', () => {
   }, 60_000);
   afterAll(async () => {
     await inbound?.close();
-    campaigns?.close();
+    await campaigns?.close();
     await t?.close();
   });
 

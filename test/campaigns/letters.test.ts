@@ -103,7 +103,7 @@ beforeAll(async () => {
   campaigns = createCampaignsModule(t.ctx);
 });
 afterAll(async () => {
-  campaigns.close();
+  await campaigns.close();
   await t.close();
 });
 

@@ -1,25 +1,19 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Channel, VariantLocaleContent } from '../../../shared/contracts/campaigns.ts';
-import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { appendTimeline } from '../incidents/index.ts';
-import { contactsFor, type PersonContact } from '../population/index.ts';
+import { contactsFor } from '../population/index.ts';
 import { CODE_CONTEXT } from './activation-codes.ts';
 import { launch, settingsOf } from './campaigns.service.ts';
 import { personalLink, personalLinkToken } from './links.ts';
-import type { RenderedMessage, Senders, SendOutcome } from './senders.ts';
-import {
-  buildContext,
-  type CompiledTemplate,
-  compileTemplate,
-  type Locale,
-  resolveLocale,
-} from './templates/index.ts';
+import { type RenderJob, type RenderResult, renderBatch } from './render-batch.ts';
+import { createRenderPool, type RenderPool } from './render-pool.ts';
+import type { Senders, SendOutcome } from './senders.ts';
 
 /**
  * The delivery engine (DESIGN invariant 4). Workers claim batches of due deliveries of running campaigns
@@ -37,6 +31,8 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** Personal links stay valid this long. */
   linkTtlMs?: number;
+  /** Worker threads that render large batches (0: render in the engine's thread). */
+  renderThreads?: number;
 }
 
 interface Claimed {
@@ -70,8 +66,13 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
   const concurrency = options.concurrency ?? 16;
   const maxAttempts = options.maxAttempts ?? 6;
   const linkTtlMs = options.linkTtlMs ?? 90 * 86_400_000;
-  const templates = new Map<string, CompiledTemplate>();
   const outcomes = new Map<string, boolean[]>();
+  const renderThreads = options.renderThreads ?? 0;
+  let pool: RenderPool | undefined;
+  const renderPool = () => {
+    pool ??= createRenderPool(renderThreads);
+    return pool;
+  };
   const buckets = new Map<string, { tokens: number; at: number }>();
 
   /**
@@ -111,25 +112,6 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
     };
     const expired = await take('expired', limit);
     return expired.length < limit ? [...expired, ...(await take('due', limit - expired.length))] : expired;
-  }
-
-  function templateFor(
-    variantId: string,
-    version: number,
-    locale: string,
-    channel: Channel,
-    part: string,
-    source: string,
-  ) {
-    const key = `${variantId}:${version}:${locale}:${channel}:${part}`;
-    let compiled = templates.get(key);
-    if (!compiled) {
-      const kind =
-        channel === 'email' ? (part as 'subject' | 'html' | 'text') : channel === 'sms' ? 'sms' : 'letter';
-      compiled = compileTemplate(source, kind);
-      templates.set(key, compiled);
-    }
-    return compiled;
   }
 
   /** Waits for a token of the campaign's per-channel rate (messages per second), if it sets one. */
@@ -213,7 +195,6 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
       .select(['id', 'version', 'content'])
       .where('campaign_id', '=', campaign.id)
       .execute();
-    const variantById = new Map(variants.map((v) => [v.id, v]));
     const incident = await deps.db
       .selectFrom('incidents')
       .select(['title', 'description', 'occurred_at', 'aware_at'])
@@ -228,140 +209,89 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
           ? `${deps.config.publicUrl}/api/hooks/sms/webhook`
           : undefined;
 
+    const job: RenderJob = {
+      channel,
+      campaign: {
+        id: campaign.id,
+        incidentId: campaign.incident_id,
+        emailFrom: campaign.email_from,
+        replyTo: campaign.reply_to,
+        defaultLocale: campaign.default_locale,
+      },
+      settings,
+      incident: {
+        title: incident.title,
+        description: incident.description,
+        occurredOn: incident.occurred_at ? new Date(incident.occurred_at).toISOString().slice(0, 10) : null,
+        awareOn: new Date(incident.aware_at).toISOString().slice(0, 10),
+      },
+      variants: variants.map((v) => ({
+        id: v.id,
+        version: v.version,
+        content: v.content as Record<string, VariantLocaleContent>,
+      })),
+      mailFrom: deps.config.CANDOR_MAIL_FROM,
+      smsCallbackUrl,
+      items: rows
+        .filter((row) => !lacking.has(row.pn))
+        .map((row) => ({
+          pn: row.pn,
+          variantId: row.variant_id,
+          locale: row.locale,
+          messageId: row.message_id,
+          verificationCode: row.verification_code,
+          contact: contacts.get(row.pn) ?? null,
+          link: personalLink(
+            deps.config.publicUrl,
+            campaign.incident_id,
+            personalLinkToken(deps.crypto, campaign.incident_id, row.pn, expires),
+          ),
+          activationCode: codes.get(row.pn) ?? null,
+        })),
+    };
+    const sendable = rows.filter((row) => !lacking.has(row.pn));
+    const released = rows.filter((row) => lacking.has(row.pn));
+    // Large batches render on worker threads, keeping the templates' CPU off the thread that sends.
+    let rendered: RenderResult[];
+    try {
+      rendered =
+        renderThreads > 0 && job.items.length >= 64 ? await renderPool().render(job) : renderBatch(job);
+    } catch (error) {
+      deps.logger.warn({ err: error, campaignId: campaign.id }, 'rendering a batch failed; retrying it');
+      rendered = job.items.map(() => ({ error: 'RenderPoolError' }));
+    }
+
     const results: Array<{ row: Claimed; outcome: SendOutcome }> = [];
-    const released: Claimed[] = [];
     let next = 0;
     const worker = async () => {
       for (;;) {
-        const row = rows[next++];
+        const i = next++;
+        const row = sendable[i];
         if (!row) return;
-        if (lacking.has(row.pn)) {
-          released.push(row);
-          continue;
-        }
-        const contact = contacts.get(row.pn);
+        const result = rendered[i]!;
         let outcome: SendOutcome;
-        try {
-          const message = contact ? render(row, contact) : null;
-          if (!message) {
-            outcome = {
-              ok: false,
-              permanent: true,
-              reason: `no ${channel === 'letter' ? 'postal address' : channel === 'sms' ? 'phone number' : 'email address'} on file`,
-            };
-          } else {
+        if ('missing' in result) {
+          outcome = { ok: false, permanent: true, reason: result.missing };
+        } else if ('error' in result) {
+          outcome = { ok: false, permanent: false, reason: `could not render: ${result.error}` };
+        } else {
+          try {
             await throttle(
               `${campaign.id}:${channel}`,
               channel === 'letter' ? undefined : settings.throttle[channel],
             );
-            outcome = await deps.senders[channel].send(message);
+            outcome = await deps.senders[channel].send(result.message);
+          } catch (error) {
+            outcome = { ok: false, permanent: false, reason: `could not send: ${(error as Error).name}` };
+            deps.logger.warn(
+              { err: error, campaignId: campaign.id, pn: row.pn, channel },
+              'delivery attempt failed',
+            );
           }
-        } catch (error) {
-          outcome = {
-            ok: false,
-            permanent: false,
-            reason: `could not render or send: ${(error as Error).name}`,
-          };
-          deps.logger.warn(
-            { err: error, campaignId: campaign.id, pn: row.pn, channel },
-            'delivery attempt failed',
-          );
         }
         results.push({ row, outcome });
       }
     };
-
-    function render(row: Claimed, contact: PersonContact): RenderedMessage | null {
-      const to =
-        channel === 'email'
-          ? contact.email
-          : channel === 'sms'
-            ? contact.phone
-            : contact.postal
-              ? 'postal'
-              : null;
-      if (!to || !row.variant_id) return null;
-      const variant = variantById.get(row.variant_id);
-      if (!variant) return null;
-      const content = variant.content as Record<string, VariantLocaleContent>;
-      const locale = resolveLocale(
-        row.locale ?? contact.locale,
-        Object.keys(content),
-        campaign.default_locale,
-      );
-      const localized = content[locale] ?? content[campaign.default_locale]!;
-      const context = buildContext({
-        person: {
-          firstName: contact.firstName,
-          lastName: contact.lastName,
-          email: contact.email,
-          phone: contact.phone,
-          categories: categoriesOf(contact.categories),
-          risk: contact.riskTier,
-          jurisdiction: contact.jurisdiction,
-        },
-        locale: (['en', 'es'].includes(locale) ? locale : 'en') as Locale,
-        incident: {
-          title: incident.title,
-          description: incident.description,
-          occurredOn: incident.occurred_at ? new Date(incident.occurred_at).toISOString().slice(0, 10) : null,
-          awareOn: new Date(incident.aware_at).toISOString().slice(0, 10),
-        },
-        link: personalLink(
-          deps.config.publicUrl,
-          campaign.incident_id,
-          personalLinkToken(deps.crypto, campaign.incident_id, row.pn, expires),
-        ),
-        activationCode: codes.get(row.pn) ?? null,
-        verificationCode: row.verification_code,
-        contact: {
-          phone: settings.contact.phone ?? null,
-          phone_hours: settings.contact.phoneHours ?? null,
-          email: settings.contact.email ?? null,
-          url: settings.contact.url ?? null,
-          postal: settings.contact.postal ?? null,
-        },
-        companyName: settings.companyName,
-      });
-      const t = (part: string, source: string) =>
-        templateFor(variant.id, variant.version, locale, channel, part, source).render(context);
-      const base = {
-        incidentId: campaign.incident_id,
-        campaignId: campaign.id,
-        pn: row.pn,
-        messageId: row.message_id,
-        verificationCode: row.verification_code,
-      };
-      if (channel === 'email') {
-        const email = localized.email!;
-        return {
-          ...base,
-          to,
-          from: campaign.email_from ?? deps.config.CANDOR_MAIL_FROM,
-          replyTo: campaign.reply_to ?? undefined,
-          subject: t('subject', email.subject),
-          html: t('html', email.html),
-          text: t('text', email.text),
-        };
-      }
-      if (channel === 'sms') {
-        return { ...base, to, text: t('sms', localized.sms!.text), statusCallbackUrl: smsCallbackUrl };
-      }
-      const p = contact.postal!;
-      const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
-      return {
-        ...base,
-        to: name || 'Resident',
-        address: [
-          name,
-          p.line1,
-          p.line2,
-          [p.postalCode, p.city, p.region].filter(Boolean).join(' '),
-          p.country,
-        ].filter((l): l is string => Boolean(l)),
-        text: t('letter', localized.letter!.text),
-      };
-    }
 
     // While the batch is in flight its lease is renewed, so a slow batch is not taken over by another
     // worker (which would send it twice); only a dead worker's lease runs out.
@@ -705,6 +635,10 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
   return {
     workerId,
     runOnce,
+    async close() {
+      await pool?.close();
+      pool = undefined;
+    },
     failOver,
     setOnFinished(fn: typeof onFinished) {
       onFinished = fn;

@@ -32,6 +32,7 @@ export function createCampaignsModule(
           batchSize: ctx.config.CANDOR_DELIVERY_BATCH,
           concurrency: ctx.config.CANDOR_DELIVERY_CONCURRENCY,
           leaseMs: ctx.config.CANDOR_DELIVERY_LEASE,
+          renderThreads: ctx.config.CANDOR_RENDER_THREADS,
           ...options.engine,
         },
       );
@@ -94,8 +95,9 @@ export function createCampaignsModule(
       importCodes: (id: string, csv: string, meta: Parameters<typeof importCodes>[3]) =>
         importCodes(ctx, id, csv, meta),
     },
-    close() {
+    async close() {
       senders?.close();
+      await engine?.close();
     },
   };
 }
