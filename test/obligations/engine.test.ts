@@ -9,6 +9,7 @@ import {
   cell,
   credentials,
   DAY,
+  EU27,
   engineInput,
   HOUR,
   nameAndSsn,
@@ -18,36 +19,6 @@ import {
   regime,
   rulesOf,
 } from './fixtures.ts';
-
-const EU27 = [
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-];
 
 function run(regimes: RawRegime[], input: Partial<EngineInput>): EngineResult {
   return computeObligations(rulesOf(...regimes).regimes, engineInput(input));

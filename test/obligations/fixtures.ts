@@ -77,3 +77,34 @@ export function engineInput(extra: Partial<EngineInput> = {}): EngineInput {
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 export const plus = (from: Date, ms: number) => new Date(from.getTime() + ms);
+
+/** The 27 EU member states (ISO 3166-1), whose residents count for the EU regime. */
+export const EU27 = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+];

@@ -6,7 +6,7 @@ import { computeObligations } from '../../src/server/modules/obligations/engine.
 import { loadRules, parseRules } from '../../src/server/modules/obligations/rules/load.ts';
 import type { RegimeRule } from '../../src/server/modules/obligations/rules/schema.ts';
 import { categories } from '../../src/shared/taxonomy.ts';
-import { AWARE, cell, engineInput, HOUR, obligation, regime } from './fixtures.ts';
+import { AWARE, cell, EU27, engineInput, HOUR, obligation, regime } from './fixtures.ts';
 
 /**
  * The real rules data. These spot checks encode the reference research (shared/reference/breach-laws.json)
@@ -23,36 +23,6 @@ const only = (r: RegimeRule, kind: string, variant?: string) => {
   expect(found, `${r.id} ${kind}${variant ? `:${variant}` : ''}`).toHaveLength(1);
   return found[0]!;
 };
-
-const EU27 = [
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-];
 
 describe('regimes.json', () => {
   it('loads: 70 regimes with unique ids, a version and its source', () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import * as contract from '../../../shared/contracts/campaigns.ts';
 import { idParams } from '../../../shared/contracts/common.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { actorOf } from '../../platform/http/actors.ts';
+import { requestMeta } from '../../platform/http/actors.ts';
 import * as codes from './activation-codes.ts';
 import * as campaigns from './campaigns.service.ts';
 import * as outbox from './outbox.ts';
@@ -14,10 +14,6 @@ export function campaignsRoutes(
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['campaigns'];
-    const meta = (request: { principal: Parameters<typeof actorOf>[0] | null; id: string }) => ({
-      actor: actorOf(request.principal!),
-      requestId: request.id,
-    });
     const read = { access: { permission: 'campaigns:read' as const } };
     const write = { access: { permission: 'campaigns:write' as const } };
 
@@ -37,7 +33,8 @@ export function campaignsRoutes(
           response: { 200: contract.campaignDto },
         },
       },
-      async (request) => campaigns.createCampaign(deps, request.params.id, request.body, meta(request)),
+      async (request) =>
+        campaigns.createCampaign(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.get(
       '/api/campaigns/:id',
@@ -58,7 +55,8 @@ export function campaignsRoutes(
           response: { 200: contract.campaignDto },
         },
       },
-      async (request) => campaigns.updateCampaign(deps, request.params.id, request.body, meta(request)),
+      async (request) =>
+        campaigns.updateCampaign(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/campaigns/:id/variants/:variantId/approve',
@@ -77,7 +75,7 @@ export function campaignsRoutes(
           request.params.id,
           request.params.variantId,
           request.body.version,
-          meta(request),
+          requestMeta(request),
         ),
     );
     app.post(
@@ -96,7 +94,7 @@ export function campaignsRoutes(
           deps,
           request.params.id,
           request.body.at ? new Date(request.body.at) : null,
-          meta(request),
+          requestMeta(request),
         ),
     );
     for (const action of ['pause', 'resume', 'cancel'] as const) {
@@ -106,7 +104,7 @@ export function campaignsRoutes(
           config: write,
           schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignDto } },
         },
-        async (request) => campaigns.moveCampaign(deps, request.params.id, action, meta(request)),
+        async (request) => campaigns.moveCampaign(deps, request.params.id, action, requestMeta(request)),
       );
     }
     app.get(
@@ -141,7 +139,7 @@ export function campaignsRoutes(
           response: { 200: contract.previewDto },
         },
       },
-      async (request) => preview.previewPerson(deps, request.params.id, request.body, meta(request)),
+      async (request) => preview.previewPerson(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/campaigns/:id/test-send',
@@ -154,7 +152,7 @@ export function campaignsRoutes(
           response: { 200: z.object({ ok: z.literal(true), transport: z.string() }) },
         },
       },
-      async (request) => preview.testSend(deps, request.params.id, request.body, meta(request)),
+      async (request) => preview.testSend(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/campaigns/:id/activation-codes',
@@ -168,7 +166,7 @@ export function campaignsRoutes(
           response: { 200: contract.activationCodesResponse },
         },
       },
-      async (request) => codes.importCodes(deps, request.params.id, request.body.csv, meta(request)),
+      async (request) => codes.importCodes(deps, request.params.id, request.body.csv, requestMeta(request)),
     );
     app.get(
       '/api/campaigns/:id/outbox',
@@ -184,7 +182,7 @@ export function campaignsRoutes(
           response: { 200: outbox.outboxPage },
         },
       },
-      async (request) => outbox.listOutbox(deps, request.params.id, request.query, meta(request)),
+      async (request) => outbox.listOutbox(deps, request.params.id, request.query, requestMeta(request)),
     );
   };
 }

@@ -430,18 +430,20 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
     .orderBy('v.position')
     .execute();
   const selection = variants.map((v) => ({ id: v.id, isDefault: v.is_default, rule: v.rule as VariantRule }));
-  const [audience, reach, codes] = await Promise.all([
+  // One pass over the people: each one's variant and first reachable channel, and who needs a code.
+  const [cells, codes] = await Promise.all([
     db
       .selectFrom('people as p')
-      .select([variantCase(selection).as('variant_id'), (eb) => eb.fn.countAll<string>().as('n')])
+      .select([
+        variantCase(selection).as('variant_id'),
+        firstChannelCase(row.channels).as('channel'),
+        (eb) => eb.fn.countAll<string>().as('n'),
+        sql<string>`count(*) FILTER (WHERE (p.categories & ${row.activation_categories}) <> 0)`.as(
+          'needing_code',
+        ),
+      ])
       .where('p.incident_id', '=', row.incident_id)
-      .groupBy(sql`1`)
-      .execute(),
-    db
-      .selectFrom('people as p')
-      .select([firstChannelCase(row.channels).as('channel'), (eb) => eb.fn.countAll<string>().as('n')])
-      .where('p.incident_id', '=', row.incident_id)
-      .groupBy(sql`1`)
+      .groupBy([sql`1`, sql`2`])
       .execute(),
     db
       .selectFrom('activation_codes')
@@ -452,28 +454,19 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
       .where('campaign_id', '=', campaignId)
       .executeTakeFirstOrThrow(),
   ]);
-  const audienceOf = new Map(audience.map((a) => [a.variant_id, Number(a.n)]));
+  const audienceOf = new Map<string | null, number>();
   const byChannel: Record<string, number> = {};
   let unreachable = 0;
   let total = 0;
-  for (const r of reach) {
-    total += Number(r.n);
-    if (r.channel) byChannel[r.channel] = Number(r.n);
-    else unreachable += Number(r.n);
+  let needed = 0;
+  for (const c of cells) {
+    const n = Number(c.n);
+    total += n;
+    needed += Number(c.needing_code);
+    audienceOf.set(c.variant_id, (audienceOf.get(c.variant_id) ?? 0) + n);
+    if (c.channel) byChannel[c.channel] = (byChannel[c.channel] ?? 0) + n;
+    else unreachable += n;
   }
-  const needed =
-    row.activation_categories === 0
-      ? 0
-      : Number(
-          (
-            await db
-              .selectFrom('people')
-              .select((eb) => eb.fn.countAll<string>().as('n'))
-              .where('incident_id', '=', row.incident_id)
-              .where(sql<boolean>`(categories & ${row.activation_categories}) <> 0`)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
   const variantDtos: VariantDto[] = variants.map((v) => ({
     id: v.id,
     name: v.name,
@@ -499,7 +492,7 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
       `Waiting for approval by legal: ${unapproved.map((v) => `"${v.name}"`).join(', ')} (the author cannot approve their own).`,
     );
   }
-  const unmatched = audienceOf.get(null as unknown as string) ?? 0;
+  const unmatched = audienceOf.get(null) ?? 0;
   if (unmatched > 0) blockers.push(`${unmatched} people match no variant: add a default variant.`);
   if (total === 0) blockers.push('The incident has no affected people yet: import them first.');
   const settings = settingsOf(row);
@@ -717,8 +710,6 @@ export async function moveCampaign(
           `Edited variants need approval again before resuming: ${unapproved.map((v) => `"${v.name}"`).join(', ')}.`,
         );
       }
-    }
-    if (action === 'resume') {
       // Rows held back (activation codes ran out, back-off) are tried again at once.
       await tx
         .updateTable('deliveries')
@@ -751,7 +742,7 @@ export async function moveCampaign(
     });
     await recordAudit(tx, {
       actor: meta.actor,
-      action: `campaign.${action}d`.replace('cancelld', 'cancelled').replace('paused', 'paused'),
+      action: `campaign.${({ pause: 'paused', resume: 'resumed', cancel: 'cancelled' } as const)[action]}`,
       requestId: meta.requestId,
       target: { type: 'campaign', id: campaignId },
     });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { campaignParams } from '../../../shared/contracts/campaigns.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { actorOf } from '../../platform/http/actors.ts';
+import { requestMeta } from '../../platform/http/actors.ts';
 import type { createDeliveryEngine } from './delivery.ts';
 import * as letters from './letters.ts';
 
@@ -50,10 +50,6 @@ export function lettersRoutes(
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['campaigns'];
-    const meta = (request: { principal: Parameters<typeof actorOf>[0] | null; id: string }) => ({
-      actor: actorOf(request.principal!),
-      requestId: request.id,
-    });
     const toDto = (batch: letters.LetterBatch) => ({ ...batch, pdf: batch.pdf.toString('base64') });
 
     app.post(
@@ -63,7 +59,7 @@ export function lettersRoutes(
         schema: { tags, params: campaignParams, body: printRequest, response: { 200: letterBatchDto } },
       },
       async (request) =>
-        toDto(await letters.renderLetterBatch(deps, request.params.id, request.body, meta(request))),
+        toDto(await letters.renderLetterBatch(deps, request.params.id, request.body, requestMeta(request))),
     );
     app.post(
       '/api/campaigns/:id/letters/batches/:batchId/reprint',
@@ -83,7 +79,7 @@ export function lettersRoutes(
             request.params.id,
             request.params.batchId,
             request.body,
-            meta(request),
+            requestMeta(request),
           ),
         ),
     );
@@ -99,7 +95,8 @@ export function lettersRoutes(
           response: { 200: returnedMailResponse },
         },
       },
-      async (request) => letters.importReturnedMail(deps, request.params.id, request.body.csv, meta(request)),
+      async (request) =>
+        letters.importReturnedMail(deps, request.params.id, request.body.csv, requestMeta(request)),
     );
     app.get(
       '/api/campaigns/:id/letters/summary',

@@ -80,19 +80,7 @@ export function receiptsRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const secret = deps.config.EMAIL_WEBHOOK_SECRET;
-        const raw = (request as unknown as { rawBody?: string }).rawBody ?? '';
-        const ts = request.headers['x-candor-timestamp'];
-        const sig = request.headers['x-candor-signature'];
-        if (
-          !secret ||
-          !verifyWebhookSignature(
-            secret,
-            raw,
-            typeof ts === 'string' ? ts : undefined,
-            typeof sig === 'string' ? sig : undefined,
-          )
-        ) {
+        if (!signedByCandorScheme(request, deps.config.EMAIL_WEBHOOK_SECRET)) {
           return reply.code(401).send({ error: 'bad signature' });
         }
         const event = emailEvent.safeParse(request.body);
@@ -131,19 +119,7 @@ export function receiptsRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const secret = deps.config.SMS_WEBHOOK_SECRET;
-        const raw = (request as unknown as { rawBody?: string }).rawBody ?? '';
-        const ts = request.headers['x-candor-timestamp'];
-        const sig = request.headers['x-candor-signature'];
-        if (
-          !secret ||
-          !verifyWebhookSignature(
-            secret,
-            raw,
-            typeof ts === 'string' ? ts : undefined,
-            typeof sig === 'string' ? sig : undefined,
-          )
-        ) {
+        if (!signedByCandorScheme(request, deps.config.SMS_WEBHOOK_SECRET)) {
           return reply.code(401).send({ error: 'bad signature' });
         }
         const receipt = parseWebhookReceipt(request.body);
@@ -153,6 +129,22 @@ export function receiptsRoutes(deps: {
       },
     );
   };
+}
+
+/** Our webhook signature (`X-Candor-Timestamp` + `X-Candor-Signature`) over the raw body, with `secret`. */
+function signedByCandorScheme(
+  request: { headers: Record<string, string | string[] | undefined> },
+  secret: string | undefined,
+): boolean {
+  const raw = (request as unknown as { rawBody?: string }).rawBody ?? '';
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return (
+    Boolean(secret) &&
+    verifyWebhookSignature(secret!, raw, header('x-candor-timestamp'), header('x-candor-signature'))
+  );
 }
 
 async function apply(

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { createSmtpTransport } from '../../platform/mail/smtp-transport.ts';
 import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '../../platform/sms/index.ts';
 
 /**
@@ -102,10 +101,6 @@ export function smtpSender(
   >,
   maxConnections = 5,
 ): Sender {
-  const url = new URL(config.SMTP_URL!);
-  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', String(maxConnections));
-  if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', 'Infinity');
   const dkim =
     config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY_FILE
       ? {
@@ -114,10 +109,7 @@ export function smtpSender(
           privateKey: fs.readFileSync(config.DKIM_PRIVATE_KEY_FILE, 'utf8'),
         }
       : undefined;
-  const transport: Transporter = nodemailer.createTransport(url.toString(), dkim ? { dkim } : undefined);
-  // Nagle's algorithm with the server's delayed ACK stalls every SMTP exchange ~40 ms; nodemailer never turns
-  // it off, so Candor opens the sockets itself with TCP_NODELAY (nodemailer still does TLS on them).
-  (transport.transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
+  const transport = createSmtpTransport(config.SMTP_URL!, { maxConnections, dkim });
   return {
     kind: 'smtp',
     async send(message) {
@@ -149,33 +141,6 @@ export function smtpSender(
       transport.close();
     },
   };
-}
-
-/** Opens an SMTP connection with TCP_NODELAY for nodemailer's `getSocket` hook. */
-export function noDelaySocket(
-  options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
-  callback: (error: Error | null, socketOptions?: { connection: net.Socket }) => void,
-): void {
-  const socket = net.connect({
-    host: options.host ?? 'localhost',
-    port: options.port ?? (options.secure ? 465 : 587),
-    noDelay: true,
-  });
-  const timer = setTimeout(
-    () => socket.destroy(new Error('SMTP connection timed out')),
-    options.connectionTimeout ?? 30_000,
-  );
-  const onError = (error: Error) => {
-    clearTimeout(timer);
-    callback(error);
-  };
-  socket.once('error', onError);
-  socket.once('connect', () => {
-    clearTimeout(timer);
-    // From here nodemailer owns the socket and its errors.
-    socket.off('error', onError);
-    callback(null, { connection: socket });
-  });
 }
 
 export function smsSender(provider: SmsProvider): Sender {

@@ -2,17 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/incidents.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { actorOf } from '../../platform/http/actors.ts';
+import { requestMeta } from '../../platform/http/actors.ts';
 import * as incidents from './incidents.service.ts';
 import * as tasks from './tasks.service.ts';
 import { listTimeline } from './timeline.ts';
 
 export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPluginAsyncZod {
   return async (app) => {
-    const meta = (request: { principal: Parameters<typeof actorOf>[0] | null; id: string }) => ({
-      actor: actorOf(request.principal!),
-      requestId: request.id,
-    });
     const read = { access: { permission: 'incidents:read' as const } };
     const write = { access: { permission: 'incidents:write' as const } };
     const tags = ['incidents'];
@@ -43,7 +39,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         config: write,
         schema: { tags, body: contract.createIncidentRequest, response: { 200: contract.incidentSummary } },
       },
-      async (request) => incidents.createIncident(deps, request.body, meta(request)),
+      async (request) => incidents.createIncident(deps, request.body, requestMeta(request)),
     );
     app.patch(
       '/api/incidents/:id',
@@ -56,7 +52,8 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) => incidents.updateIncident(deps, request.params.id, request.body, meta(request)),
+      async (request) =>
+        incidents.updateIncident(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/incidents/:id/key-times',
@@ -69,7 +66,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) => incidents.setKeyTimes(deps, request.params.id, request.body, meta(request)),
+      async (request) => incidents.setKeyTimes(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/incidents/:id/transition',
@@ -88,7 +85,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           request.params.id,
           request.body.to,
           request.body.note,
-          meta(request),
+          requestMeta(request),
         ),
     );
     app.put(
@@ -102,7 +99,8 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) => incidents.setOwners(deps, request.params.id, request.body.userIds, meta(request)),
+      async (request) =>
+        incidents.setOwners(deps, request.params.id, request.body.userIds, requestMeta(request)),
     );
     app.get(
       '/api/incidents/:id/timeline',
@@ -119,7 +117,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         schema: { tags, params: idParams, body: contract.addNoteRequest, response: { 200: okResponse } },
       },
       async (request) => {
-        await incidents.addNote(deps, request.params.id, request.body.text, meta(request));
+        await incidents.addNote(deps, request.params.id, request.body.text, requestMeta(request));
         return { ok: true as const };
       },
     );
@@ -142,7 +140,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.task },
         },
       },
-      async (request) => tasks.createTask(deps, request.params.id, request.body, meta(request)),
+      async (request) => tasks.createTask(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.patch(
       '/api/incidents/:id/tasks/:taskId',
@@ -156,7 +154,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         },
       },
       async (request) =>
-        tasks.updateTask(deps, request.params.id, request.params.taskId, request.body, meta(request)),
+        tasks.updateTask(deps, request.params.id, request.params.taskId, request.body, requestMeta(request)),
     );
   };
 }

@@ -1,8 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
-import { normalizeEmail } from './normalize/email.ts';
-import { normalizeCustomerId } from './normalize/identifiers.ts';
-import { normalizePhone } from './normalize/phone.ts';
+import { blindLookup } from './people.service.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
 
 /**
@@ -108,15 +106,14 @@ export async function findPersonPn(
   incidentId: string,
   by: { email?: string | undefined; phone?: string | undefined; customerId?: string | undefined },
 ): Promise<number | null> {
-  const [field, value] = by.email
-    ? (['email', normalizeEmail(by.email)] as const)
+  const lookup = by.email
+    ? blindLookup(crypto, { kind: 'email', value: by.email })
     : by.phone
-      ? (['phone', normalizePhone(by.phone)] as const)
+      ? blindLookup(crypto, { kind: 'phone', value: by.phone })
       : by.customerId
-        ? (['customer_id', normalizeCustomerId(by.customerId)] as const)
-        : ([null, null] as const);
-  if (!field || !value) return null;
-  const column = field === 'email' ? 'email_idx' : field === 'phone' ? 'phone_idx' : 'customer_idx';
+        ? blindLookup(crypto, { kind: 'customer_id', value: by.customerId })
+        : null;
+  if (!lookup) return null;
   const row = await db
     .selectFrom('source_records')
     .innerJoin('record_people', (join) =>
@@ -126,7 +123,7 @@ export async function findPersonPn(
     )
     .select('record_people.pn')
     .where('source_records.incident_id', '=', incidentId)
-    .where(`source_records.${column}`, '=', crypto.blindIndex(field, value))
+    .where(`source_records.${lookup.column}`, '=', lookup.index)
     .limit(1)
     .executeTakeFirst();
   return row?.pn ?? null;

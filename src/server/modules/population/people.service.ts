@@ -136,6 +136,27 @@ function toPerson(row: PersonRow): PersonSummary {
   };
 }
 
+/**
+ * The blind-index column and value for an exact lookup by email, phone or customer id, normalized the way
+ * imports normalize them; null when the value is not valid.
+ */
+export function blindLookup(
+  crypto: Pick<PlatformContext['crypto'], 'blindIndex'>,
+  lookup: { kind: LookupKind; value: string; defaultCountry?: string | null | undefined },
+): { column: 'email_idx' | 'phone_idx' | 'customer_idx'; index: Buffer } | null {
+  const normalized =
+    lookup.kind === 'email'
+      ? normalizeEmail(lookup.value)
+      : lookup.kind === 'phone'
+        ? normalizePhone(lookup.value, lookup.defaultCountry ?? null)
+        : normalizeCustomerId(lookup.value);
+  if (!normalized) return null;
+  const column = ({ email: 'email_idx', phone: 'phone_idx', customer_id: 'customer_idx' } as const)[
+    lookup.kind
+  ];
+  return { column, index: crypto.blindIndex(lookup.kind, normalized) };
+}
+
 /** Exact match through the blind index. The search itself is audited (the value never is). */
 export async function findPeople(
   deps: Pick<PlatformContext, 'db' | 'crypto'>,
@@ -143,22 +164,14 @@ export async function findPeople(
   lookup: { kind: LookupKind; value: string; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
 ): Promise<PersonSummary[]> {
-  const normalized =
-    lookup.kind === 'email'
-      ? normalizeEmail(lookup.value)
-      : lookup.kind === 'phone'
-        ? normalizePhone(lookup.value, lookup.defaultCountry ?? null)
-        : normalizeCustomerId(lookup.value);
-  if (!normalized) {
+  const found = blindLookup(deps.crypto, lookup);
+  if (!found) {
     throw new AppError(
       'validation_failed',
       `That ${lookup.kind.replace('_', ' ')} is not valid. Check it and try again.`,
     );
   }
-  const index = deps.crypto.blindIndex(lookup.kind, normalized);
-  const column = ({ email: 'email_idx', phone: 'phone_idx', customer_id: 'customer_idx' } as const)[
-    lookup.kind
-  ];
+  const { column, index } = found;
   return deps.db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('people')

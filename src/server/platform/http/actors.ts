@@ -9,4 +9,12 @@ export function actorOf(principal: Principal): Actor {
   };
 }
 
+/** Who acts and under which request id: what services take to audit a change made through the API. */
+export function requestMeta(request: { principal: Principal | null; id: string }): {
+  actor: Actor;
+  requestId: string;
+} {
+  return { actor: actorOf(request.principal!), requestId: request.id };
+}
+
 export const anonymousActor: Actor = { type: 'anonymous', id: null, label: 'anonymous' };

@@ -1,6 +1,6 @@
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Executor } from '../../db/database.ts';
+import { createSmtpTransport } from './smtp-transport.ts';
 
 /**
  * Mail to staff (deadline alerts): through SMTP when `SMTP_URL` is set (a pooled nodemailer transport),
@@ -45,10 +45,7 @@ export function createStaffMailer(
       close() {},
     };
   }
-  // nodemailer reads transport options from the URL's query: pool unless the URL says otherwise.
-  const url = new URL(config.SMTP_URL);
-  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-  const transport: Transporter = nodemailer.createTransport(url.toString());
+  const transport = createSmtpTransport(config.SMTP_URL, { maxConnections: 2 });
   return {
     mode: 'smtp',
     async send(message) {

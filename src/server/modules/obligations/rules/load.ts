@@ -9,12 +9,24 @@ export interface RulesData {
 
 const defaultPath = new URL('./regimes.json', import.meta.url);
 
+const loaded = new Map<string, RulesData>();
+
 /**
- * Reads and checks the rules data. Any rule that fails its schema (or repeats an id) throws an error naming
- * the rule id and the field, which stops the process at start.
+ * Reads and checks the rules data once per file and process (every module instance, reminder pass and CLI
+ * command shares it). Any rule that fails its schema (or repeats an id) throws an error naming the rule id
+ * and the field, which stops the process at start.
  */
 export function loadRules(path: string | URL | undefined = defaultPath): RulesData {
   path ??= defaultPath;
+  const key = String(path);
+  const cached = loaded.get(key);
+  if (cached) return cached;
+  const rules = readRules(path);
+  loaded.set(key, rules);
+  return rules;
+}
+
+function readRules(path: string | URL): RulesData {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
