@@ -9,21 +9,13 @@ export interface ModuleInfo {
 }
 
 export const modules = {
-  campaigns: {
-    title: 'Campaigns',
-    permission: 'campaigns:read',
-    emptyTitle: 'No notices yet',
-    description:
-      'Write the notices and their variants for each situation, get them approved by legal, and send them by ' +
-      'email, then SMS, then letter, tracking every delivery per person. Campaigns arrive after incidents.',
-  },
   notice: {
     title: 'Notice site',
     permission: 'notice:read',
     emptyTitle: 'No public notice yet',
     description:
       'The public page where affected people read what happened, check whether they are affected, see what to ' +
-      'do, ask questions and subscribe to updates. The notice site arrives after campaigns.',
+      'do, ask questions and subscribe to updates. The notice site is the next module to land.',
   },
   inbox: {
     title: 'Inbox',
