@@ -145,7 +145,7 @@ export async function prepareBaselineMessages(
           awareOn: new Date(incident.aware_at).toISOString().slice(0, 10),
         },
         link: personalLink(
-          ctx.config.publicUrl,
+          ctx.config.noticeUrl,
           campaign.incident_id,
           personalLinkToken(ctx.crypto, campaign.incident_id, row.pn, expires),
         ),

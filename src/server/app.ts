@@ -12,6 +12,7 @@ import { createAuthModule } from './modules/auth/index.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
+import { createNoticeModule } from './modules/notice/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
@@ -35,6 +36,8 @@ export interface BuiltApp {
   importJobs: ReturnType<typeof createPopulationModule>['jobs'];
   /** The campaigns module: `serve` runs its delivery engine unless workers do. */
   campaigns: ReturnType<typeof createCampaignsModule>;
+  /** The notice site: `serve` runs the sender of its messages. */
+  notice: ReturnType<typeof createNoticeModule>;
 }
 
 /** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
@@ -45,6 +48,8 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     bodyLimit: config.CANDOR_BODY_LIMIT,
     trustProxy: config.CANDOR_TRUST_PROXY,
     genReqId: () => randomUUID(),
+    // Personal-link tokens travel in the path (/n/<slug>/me/<token>) and are longer than the default 100.
+    routerOptions: { maxParamLength: 300 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -88,6 +93,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
 
   const population = createPopulationModule(ctx);
   const campaigns = createCampaignsModule(ctx);
+  const notice = createNoticeModule(ctx, { senders: campaigns.senders });
   const modules = [
     auth,
     createUsersModule(ctx),
@@ -97,6 +103,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     population,
     createObligationsModule(ctx),
     campaigns,
+    notice,
   ];
   await app.register(systemRoutes(ctx));
   await app.register(demoRoutes(ctx));
@@ -108,7 +115,10 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     async () => app.swagger(),
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
-  app.addHook('onClose', async () => campaigns.close());
+  app.addHook('onClose', async () => {
+    await notice.close();
+    await campaigns.close();
+  });
   await app.ready();
-  return { app, routes, importJobs: population.jobs, campaigns };
+  return { app, routes, importJobs: population.jobs, campaigns, notice };
 }

@@ -223,6 +223,52 @@ export const configSchema = z
       .describe(
         'Send campaign messages from `candor serve` too (one process is enough); set false when workers do it.',
       ),
+    CANDOR_NOTICE_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Base URL of the public notice site when it has its own domain (e.g. https://incident.example.com); it must reach this server. Default: CANDOR_PUBLIC_URL.',
+      ),
+    CANDOR_PUBLIC_RATE_LIMITS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true')
+      .describe("Rate-limit the public site's forms (turn off only for load tests)."),
+    CANDOR_LOOKUP_PER_IP: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('"Am I affected?" lookups one IP address may make per 10 minutes.'),
+    CANDOR_LOOKUP_PER_NETWORK: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Lookups one network (IPv4 /24, IPv6 /48) may make per 10 minutes.'),
+    CANDOR_LOOKUP_GLOBAL: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(20_000)
+      .describe('Lookups the whole site accepts per 10 minutes.'),
+    CANDOR_LOOKUP_CHALLENGE_AT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(2_000)
+      .describe(
+        'Site-wide lookups per 10 minutes above which forms ask the browser for a proof of work (0: always).',
+      ),
+    CANDOR_LOOKUP_CHALLENGE_BITS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(26)
+      .default(16)
+      .describe(
+        'Difficulty of that proof of work (leading zero bits of a SHA-256; each bit doubles the work).',
+      ),
     CANDOR_MAIL_FROM: z
       .string()
       .default('Candor <candor@localhost>')
@@ -272,6 +318,8 @@ type RawConfig = z.output<typeof configSchema>;
 
 export interface Config extends RawConfig {
   publicUrl: string;
+  /** Base URL of the public notice site (its own domain, or the installation's). */
+  noticeUrl: string;
   dataDir: string;
   isEmbeddedDatabase: boolean;
   isHttps: boolean;
@@ -299,6 +347,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...raw,
     publicUrl,
+    noticeUrl: (raw.CANDOR_NOTICE_URL ?? publicUrl).replace(/\/+$/, ''),
     dataDir: path.resolve(raw.CANDOR_DATA_DIR),
     isEmbeddedDatabase: !raw.DATABASE_URL,
     isHttps: publicUrl.startsWith('https://'),

@@ -7,6 +7,7 @@ import { campaignInput } from '../shared/contracts/campaigns.ts';
 import { demoResponse } from '../shared/contracts/population.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
+import { createNoticeModule, noticeContentSchema } from './modules/notice/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
 import type { Actor } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
@@ -26,6 +27,9 @@ export interface DemoResult {
   conflicts: number;
   /** A campaign from examples/campaign.json, approved, ready for `candor campaign start`. */
   campaignId: string;
+  /** The public notice from examples/notice.json, published at /n/<noticeSlug>. */
+  noticeSlug: string;
+  noticeUrl: string;
 }
 
 export async function createDemo(
@@ -74,18 +78,25 @@ export async function createDemo(
     });
   }
   const stats = await population.service.stats(incident.id);
-  const campaignId = await createDemoCampaign(ctx, incident.id);
-  return { incidentId: incident.id, imports, people: stats.people, conflicts: stats.conflicts, campaignId };
+  const { author, approver } = await demoStaff(ctx);
+  const campaignId = await createDemoCampaign(ctx, incident.id, author, approver);
+  const notice = await publishDemoNotice(ctx, incident.id, author, approver);
+  return {
+    incidentId: incident.id,
+    imports,
+    people: stats.people,
+    conflicts: stats.conflicts,
+    campaignId,
+    noticeSlug: notice.slug,
+    noticeUrl: notice.publicUrl,
+  };
 }
 
 /**
- * The demo's campaign: written by a demo `comms` account and approved by a demo `legal` account (both
- * disabled: they exist to sign the record, nobody signs in as them), so `candor campaign start` sends it.
+ * Demo `comms` and `legal` accounts (disabled: they exist to sign the record, nobody signs in as them), so
+ * the demo's notices carry an author and a different approver like real ones.
  */
-async function createDemoCampaign(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
-  incidentId: string,
-): Promise<string> {
+async function demoStaff(ctx: Pick<PlatformContext, 'db'>): Promise<{ author: Actor; approver: Actor }> {
   const staff = async (email: string, role: 'comms' | 'legal'): Promise<Actor> => {
     const row = await ctx.db
       .insertInto('users')
@@ -95,8 +106,36 @@ async function createDemoCampaign(
       .executeTakeFirstOrThrow();
     return { type: 'user', id: row.id, label: `${row.role} (demo)` };
   };
-  const author = await staff('demo-comms@candor.invalid', 'comms');
-  const approver = await staff('demo-legal@candor.invalid', 'legal');
+  return {
+    author: await staff('demo-comms@candor.invalid', 'comms'),
+    approver: await staff('demo-legal@candor.invalid', 'legal'),
+  };
+}
+
+/** The demo's public notice from examples/notice.json: drafted by comms, approved by legal, published. */
+async function publishDemoNotice(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  incidentId: string,
+  author: Actor,
+  approver: Actor,
+) {
+  const notice = createNoticeModule(ctx, { senders: createCampaignsModule(ctx).senders });
+  const content = noticeContentSchema.parse(
+    JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'notice.json'), 'utf8')),
+  );
+  const draft = await notice.service.saveDraft(incidentId, content, { actor: author });
+  await notice.service.approve(incidentId, draft.id, { actor: approver });
+  await notice.service.publish(incidentId, draft.id, { actor: author });
+  return notice.service.overview(incidentId);
+}
+
+/** The demo's campaign: written by demo comms, approved by demo legal, so `candor campaign start` sends it. */
+async function createDemoCampaign(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  incidentId: string,
+  author: Actor,
+  approver: Actor,
+): Promise<string> {
   const campaigns = createCampaignsModule(ctx);
   const file = campaignInput.parse(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'campaign.json'), 'utf8')));
   let campaign = await campaigns.service.create(incidentId, file, { actor: author });
@@ -130,6 +169,7 @@ export function demoRoutes(
           people: result.people,
           conflicts: result.conflicts,
           campaignId: result.campaignId,
+          noticeSlug: result.noticeSlug,
         };
       },
     );

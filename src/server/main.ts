@@ -10,7 +10,7 @@ import { openRuntime, type Runtime } from './runtime.ts';
 export async function serve(): Promise<void> {
   const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
   const { config, logger } = runtime.ctx;
-  const { app, importJobs, campaigns } = await buildApp(runtime.ctx);
+  const { app, importJobs, campaigns, notice } = await buildApp(runtime.ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: config.publicUrl }, 'Candor is running');
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
@@ -44,6 +44,8 @@ export async function serve(): Promise<void> {
   const sending = config.CANDOR_DELIVERY_IN_SERVE
     ? campaigns.engine().run(delivery.signal)
     : Promise.resolve();
+  // The notice site's own messages (lookup answers, confirmations, update notices).
+  const siteMessages = notice.messenger.run(delivery.signal);
 
   // The inbound SMTP listener (bounce reports), when a port is configured.
   const inbound =
@@ -60,6 +62,7 @@ export async function serve(): Promise<void> {
     logger.info({ signal }, 'stopping');
     delivery.abort();
     await sending;
+    await siteMessages;
     await inbound?.close();
     await app.close();
     mailer.close();

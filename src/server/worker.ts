@@ -1,5 +1,6 @@
 import { createAuthModule } from './modules/auth/index.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
+import { createNoticeModule } from './modules/notice/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
@@ -23,6 +24,10 @@ export async function runWorker(): Promise<void> {
   const delivery = new AbortController();
   // Campaign deliveries run continuously beside the minute-by-minute maintenance.
   const sending = campaigns.engine().run(delivery.signal);
+  // So do the notice site's messages (lookup answers, subscription confirmations, update notices).
+  const siteMessages = createNoticeModule(runtime.ctx, { senders: campaigns.senders }).messenger.run(
+    delivery.signal,
+  );
   const mailer = createStaffMailer(runtime.ctx.config, db);
   let timer: NodeJS.Timeout | undefined;
   let isStopping = false;
@@ -63,6 +68,7 @@ export async function runWorker(): Promise<void> {
     if (timer) clearTimeout(timer);
     delivery.abort();
     await sending;
+    await siteMessages;
     await campaigns.close();
     mailer.close();
     await runtime.close();

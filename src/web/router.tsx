@@ -31,6 +31,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { DeadlinesPage } from './pages/obligations/DeadlinesPage.tsx';
 import { ObligationsPage } from './pages/obligations/ObligationsPage.tsx';
 import { PeoplePage } from './pages/people/PeoplePage.tsx';
+import { BrandingPage } from './pages/settings/branding/BrandingPage.tsx';
 import { CompanyProfilePage } from './pages/settings/company/CompanyProfilePage.tsx';
 import { KeysPage } from './pages/settings/keys/KeysPage.tsx';
 import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
@@ -40,6 +41,8 @@ import { TokensPage } from './pages/settings/tokens/TokensPage.tsx';
 import { UsersPage } from './pages/settings/users/UsersPage.tsx';
 import { SetupPage } from './pages/setup/SetupPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
+import { NoticeSiteIndexPage } from './pages/site/NoticeSiteIndexPage.tsx';
+import { NoticeSitePage, type SiteView, siteViews } from './pages/site/NoticeSitePage.tsx';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -232,6 +235,35 @@ const editCampaignRoute = createRoute({
   },
 });
 
+/** The incident's public notice site: the notice, updates, activity and messages, each a view in the address. */
+const incidentSiteRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/site',
+  validateSearch: (search: Record<string, unknown>): { view?: SiteView | undefined } => ({
+    view: siteViews.find((view) => view === search.view),
+  }),
+  component: function IncidentSiteRoute() {
+    const { incidentId } = incidentSiteRoute.useParams();
+    const { view } = incidentSiteRoute.useSearch();
+    const navigate = incidentSiteRoute.useNavigate();
+    return (
+      <NoticeSitePage
+        key={incidentId}
+        incidentId={incidentId}
+        view={view}
+        onViewChange={(next) => void navigate({ search: { view: next }, replace: true })}
+      />
+    );
+  },
+});
+
+/** The Notice site section: each incident has its own; with a single incident, its Notice site tab. */
+const noticeIndexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/notice',
+  component: NoticeSiteIndexPage,
+});
+
 /** Campaigns across incidents; with a single incident, its Notices tab. */
 const campaignsIndexRoute = createRoute({
   getParentRoute: () => consoleRoute,
@@ -289,11 +321,12 @@ const routeTree = rootRoute.addChildren([
       newCampaignRoute,
       campaignRoute,
       editCampaignRoute,
+      incidentSiteRoute,
     ]),
     peopleIndexRoute,
     deadlinesRoute,
     campaignsIndexRoute,
-    moduleRoute('/notice', 'notice'),
+    noticeIndexRoute,
     moduleRoute('/inbox', 'inbox'),
     moduleRoute('/readiness', 'readiness'),
     moduleRoute('/insights', 'insights'),
@@ -302,6 +335,7 @@ const routeTree = rootRoute.addChildren([
       settingsIndexRoute,
       settingsPage('/users', UsersPage),
       settingsPage('/company', CompanyProfilePage),
+      settingsPage('/branding', BrandingPage),
       settingsPage('/tokens', TokensPage),
       settingsPage('/security', SecurityPage),
       settingsPage('/keys', KeysPage),

@@ -8,7 +8,10 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'Create a demo incident from the synthetic breach in examples/ (fictional people), to explore Candor.',
     )
-    .option('--json', 'print {"incidentId", "imports", "people", "conflicts"} as JSON')
+    .option(
+      '--json',
+      'print {"incidentId", "imports", "people", "conflicts", "campaignId", "noticeSlug", "noticeUrl"} as JSON',
+    )
     .action(async (options: { json?: boolean }) => {
       const result = await withRuntime((runtime) =>
         createDemo(runtime.ctx, cliActor(), (file, p) => {
@@ -18,6 +21,7 @@ export function registerDemoCommand(program: Command): void {
       if (options.json) return printJson(result);
       process.stdout.write(
         `Demo incident ${result.incidentId}: ${result.people} people from ${result.imports.length} files, ${result.conflicts} conflicts to review.\n` +
+          `Its public notice is published at ${result.noticeUrl}\n` +
           'Open the console (npm start) → Incidents to explore it.\n',
       );
     });

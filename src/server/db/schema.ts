@@ -132,6 +132,7 @@ export interface IncidentsTable {
   entity_sec: boolean | null;
   entity_nydfs: boolean | null;
   entity_ftc_safeguards: boolean | null;
+  public_slug: ColumnType<string, string | undefined, string>;
 }
 
 export type IncidentStatus =
@@ -408,11 +409,15 @@ export interface DeliveriesTable {
   updated_at: DefaultedTimestamp;
 }
 
+export type SiteMessageKind = 'lookup' | 'subscribe_confirm' | 'update' | 'contact_ack';
+
 export interface OutboxMessagesTable {
   id: Generated<string>;
   incident_id: string;
-  campaign_id: string;
-  pn: number;
+  /** Null for messages the public notice site sent (lookups, subscriptions, update notices). */
+  campaign_id: string | null;
+  pn: number | null;
+  kind: ColumnType<'campaign' | SiteMessageKind, 'campaign' | SiteMessageKind | undefined, never>;
   channel: Channel;
   message_id: string;
   sealed: Buffer;
@@ -433,6 +438,145 @@ export interface ProviderEventsTable {
   provider: string;
   event_id: string;
   received_at: CreatedAt;
+}
+
+type PublicationStatus = 'draft' | 'approved' | 'published' | 'superseded';
+
+export interface NoticeVersionsTable {
+  id: Generated<string>;
+  incident_id: string;
+  number: number;
+  status: ColumnType<PublicationStatus, PublicationStatus | undefined, PublicationStatus>;
+  content: ColumnType<unknown, string, string>;
+  author_id: string | null;
+  author: string;
+  approved_by_id: string | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  published_by: string | null;
+  published_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface NoticeUpdatesTable {
+  id: Generated<string>;
+  incident_id: string;
+  status: ColumnType<
+    Exclude<PublicationStatus, 'superseded'>,
+    Exclude<PublicationStatus, 'superseded'> | undefined,
+    Exclude<PublicationStatus, 'superseded'>
+  >;
+  content: ColumnType<unknown, string, string>;
+  author_id: string | null;
+  author: string;
+  approved_by_id: string | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  published_by: string | null;
+  published_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface NoticeSitesTable {
+  incident_id: string;
+  pages: ColumnType<unknown, string | undefined, string>;
+  feed: string | null;
+  render_version: Generated<number>;
+  rendered_at: Timestamp | null;
+  links_valid_after: Timestamp | null;
+}
+
+export interface NoticeLinkRevocationsTable {
+  incident_id: string;
+  pn: number;
+  revoked_before: Timestamp;
+}
+
+export interface NoticeSubscriptionsTable {
+  id: Generated<string>;
+  incident_id: string;
+  email_sealed: Buffer;
+  email_idx: Buffer;
+  locale: Generated<string>;
+  status: ColumnType<
+    'pending' | 'confirmed' | 'unsubscribed',
+    'pending' | 'confirmed' | 'unsubscribed' | undefined,
+    'pending' | 'confirmed' | 'unsubscribed'
+  >;
+  created_at: CreatedAt;
+  confirmed_at: Timestamp | null;
+  unsubscribed_at: Timestamp | null;
+}
+
+export interface NoticeMessagesTable {
+  id: Generated<string>;
+  incident_id: string;
+  kind: SiteMessageKind;
+  payload: Buffer | null;
+  subscription_id: string | null;
+  update_id: string | null;
+  state: ColumnType<
+    'pending' | 'sent' | 'skipped' | 'failed',
+    'pending' | 'sent' | 'skipped' | 'failed' | undefined,
+    'pending' | 'sent' | 'skipped' | 'failed'
+  >;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultedTimestamp;
+  lease_until: Timestamp | null;
+  outcome: string | null;
+  created_at: CreatedAt;
+  settled_at: Timestamp | null;
+}
+
+export interface NoticeLookupAnswersTable {
+  incident_id: string;
+  identifier_idx: Buffer;
+  last_sent_at: Timestamp;
+  last_message_id: string;
+}
+
+export interface NoticeCountersTable {
+  incident_id: string;
+  day: ColumnType<Date, string, string>;
+  metric: string;
+  n: Generated<number>;
+}
+
+export interface NoticeFeedbackTable {
+  incident_id: string;
+  pn: number;
+  rating: number;
+  comment_sealed: Buffer | null;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface InboxThreadsTable {
+  id: Generated<string>;
+  incident_id: string | null;
+  channel: 'web' | 'email' | 'sms';
+  sender_idx: Buffer;
+  sender_sealed: Buffer;
+  pn: number | null;
+  locale: Generated<string>;
+  status: ColumnType<
+    'open' | 'pending' | 'solved',
+    'open' | 'pending' | 'solved' | undefined,
+    'open' | 'pending' | 'solved'
+  >;
+  created_at: CreatedAt;
+  last_message_at: DefaultedTimestamp;
+}
+
+export interface InboxMessagesTable {
+  id: Generated<string>;
+  thread_id: string;
+  direction: 'in' | 'out';
+  sealed: Buffer;
+  provider_message_id: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {
@@ -466,6 +610,17 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   activation_codes: ActivationCodesTable;
   provider_events: ProviderEventsTable;
+  notice_versions: NoticeVersionsTable;
+  notice_updates: NoticeUpdatesTable;
+  notice_sites: NoticeSitesTable;
+  notice_link_revocations: NoticeLinkRevocationsTable;
+  notice_subscriptions: NoticeSubscriptionsTable;
+  notice_messages: NoticeMessagesTable;
+  notice_lookup_answers: NoticeLookupAnswersTable;
+  notice_counters: NoticeCountersTable;
+  notice_feedback: NoticeFeedbackTable;
+  inbox_threads: InboxThreadsTable;
+  inbox_messages: InboxMessagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

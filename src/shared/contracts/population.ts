@@ -180,6 +180,7 @@ export const demoResponse = z.object({
   people: z.number(),
   conflicts: z.number(),
   campaignId: z.string(),
+  noticeSlug: z.string(),
 });
 
 export type UploadResponse = z.infer<typeof uploadResponse>;

@@ -36,12 +36,13 @@ export const navItems: NavItem[] = [
 ];
 
 /**
- * An incident's People tab belongs to the People section, its Notices (campaigns) to Campaigns, the rest of
- * the incident to Incidents.
+ * An incident's People tab belongs to the People section, its Notices (campaigns) to Campaigns, its Notice
+ * site to Notice site, the rest of the incident to Incidents.
  */
 const sectionsInsideIncidents: Partial<Record<ConsolePath, RegExp>> = {
   '/people': /^\/incidents\/[^/]+\/people(\/|$)/,
   '/campaigns': /^\/incidents\/[^/]+\/campaigns(\/|$)/,
+  '/notice': /^\/incidents\/[^/]+\/site(\/|$)/,
 };
 
 export function isNavItemActive(item: NavItem, pathname: string): boolean {

@@ -197,7 +197,7 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
       .execute();
     const incident = await deps.db
       .selectFrom('incidents')
-      .select(['title', 'description', 'occurred_at', 'aware_at'])
+      .select(['title', 'description', 'occurred_at', 'aware_at', 'public_slug'])
       .where('id', '=', campaign.incident_id)
       .executeTakeFirstOrThrow();
     const expires = new Date(Date.now() + linkTtlMs);
@@ -242,8 +242,8 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
           verificationCode: row.verification_code,
           contact: contacts.get(row.pn) ?? null,
           link: personalLink(
-            deps.config.publicUrl,
-            campaign.incident_id,
+            deps.config.noticeUrl,
+            incident.public_slug,
             personalLinkToken(deps.crypto, campaign.incident_id, row.pn, expires),
           ),
           activationCode: codes.get(row.pn) ?? null,

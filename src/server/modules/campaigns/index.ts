@@ -9,9 +9,11 @@ import { lettersRoutes } from './letters.routes.ts';
 import { receiptsRoutes } from './receipts.ts';
 import { createSenders, type Senders } from './senders.ts';
 
+export { CODE_CONTEXT } from './activation-codes.ts';
 export { handleBounce, parseDsn, startInboundSmtp } from './bounces.ts';
-export { personalLinkToken, readPersonalLinkToken } from './links.ts';
-export type { Senders } from './senders.ts';
+export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
+export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';
+export { categoryPhrase, guidanceFor, maskEmail, maskPhone } from './templates/index.ts';
 
 /**
  * Campaigns: notices to every affected person, with approval, variants, channels and the delivery engine.
@@ -23,11 +25,14 @@ export function createCampaignsModule(
 ) {
   let engine: ReturnType<typeof createDeliveryEngine> | undefined;
   let senders: Senders | undefined;
+  const getSenders = () => {
+    senders ??= options.senders ?? createSenders(ctx.config, ctx.db, ctx.crypto);
+    return senders;
+  };
   const getEngine = () => {
     if (!engine) {
-      senders = options.senders ?? createSenders(ctx.config, ctx.db, ctx.crypto);
       engine = createDeliveryEngine(
-        { ...ctx, senders },
+        { ...ctx, senders: getSenders() },
         {
           batchSize: ctx.config.CANDOR_DELIVERY_BATCH,
           concurrency: ctx.config.CANDOR_DELIVERY_CONCURRENCY,
@@ -65,6 +70,8 @@ export function createCampaignsModule(
       lettersRoutes({ ...ctx, engine: getEngine }),
     ],
     engine: getEngine,
+    /** The channels' senders (SMTP pool, SMS provider, outbox), shared with the notice site's messages. */
+    senders: getSenders,
     service: {
       create: (
         incidentId: string,

@@ -115,7 +115,8 @@ export async function renderLetterBatch(
       );
     }
     const rows = claimed.rows.sort((a, b) => Number(a.id) - Number(b.id));
-    const batch = await composeBatch(tx, deps.crypto, campaign, rows, options.paper ?? 'a4');
+    // Letters always belong to a campaign's person (only the notice site's own messages have none).
+    const batch = await composeBatch(tx, deps.crypto, campaign, rows as OutboxRow[], options.paper ?? 'a4');
     // Last, so the audit log's append lock is held only until the commit, not while rendering.
     await recordAudit(tx, {
       actor: meta.actor,
@@ -147,7 +148,8 @@ export async function reprintLetterBatch(
       .orderBy('id')
       .execute();
     if (rows.length === 0) throw notFound('A print batch with this id in this campaign');
-    const batch = await composeBatch(tx, deps.crypto, campaign, rows, options.paper ?? 'a4');
+    // Letters always belong to a campaign's person (only the notice site's own messages have none).
+    const batch = await composeBatch(tx, deps.crypto, campaign, rows as OutboxRow[], options.paper ?? 'a4');
     await recordAudit(tx, {
       actor: meta.actor,
       action: 'campaign.letters_reprinted',

@@ -2,39 +2,47 @@ import { timingSafeEqual } from 'node:crypto';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 
 /**
- * Personal links to a person's page on the public notice site: `/n/<incident>/me/<token>`. The token names
- * the incident, the person number and an expiry, signed with a keyed HMAC; it carries no personal data.
+ * Personal links to a person's page on the public notice site: `/n/<slug>/me/<token>`. The token names the
+ * incident, the person number, its expiry and when it was issued (in milliseconds) (so links issued before a revocation stop
+ * working), signed with a keyed HMAC; it carries no personal data.
  */
 const NAMESPACE = 'personal_link.v1';
 
 export function personalLinkToken(
-  crypto: PiiCrypto,
+  crypto: Pick<PiiCrypto, 'blindIndex'>,
   incidentId: string,
   pn: number,
   expiresAt: Date,
+  issuedAt = new Date(),
 ): string {
-  const payload = Buffer.from(`${incidentId}.${pn}.${Math.floor(expiresAt.getTime() / 1000)}`).toString(
-    'base64url',
-  );
+  const payload = Buffer.from(
+    `${incidentId}.${pn}.${Math.floor(expiresAt.getTime() / 1000)}.${issuedAt.getTime()}`,
+  ).toString('base64url');
   const signature = crypto.blindIndex(NAMESPACE, payload).subarray(0, 16).toString('base64url');
   return `${payload}.${signature}`;
 }
 
 export function readPersonalLinkToken(
-  crypto: PiiCrypto,
+  crypto: Pick<PiiCrypto, 'blindIndex'>,
   token: string,
   now = new Date(),
-): { incidentId: string; pn: number; expired: boolean } | null {
-  const [payload, signature] = token.split('.');
-  if (!payload || !signature || token.length > 300) return null;
+): { incidentId: string; pn: number; expired: boolean; issuedAt: Date } | null {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined || token.length > 300) return null;
   const expected = crypto.blindIndex(NAMESPACE, payload).subarray(0, 16);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const [incidentId, pn, exp] = Buffer.from(payload, 'base64url').toString('utf8').split('.');
-  if (!incidentId || !pn || !exp) return null;
-  return { incidentId, pn: Number(pn), expired: Number(exp) * 1000 < now.getTime() };
+  const [incidentId, pn, exp, iat] = Buffer.from(payload, 'base64url').toString('utf8').split('.');
+  if (!incidentId || !pn || !exp || !/^\d+$/.test(pn)) return null;
+  return {
+    incidentId,
+    pn: Number(pn),
+    expired: Number(exp) * 1000 < now.getTime(),
+    issuedAt: new Date(Number(iat ?? 0)),
+  };
 }
 
-export function personalLink(publicUrl: string, incidentId: string, token: string): string {
-  return `${publicUrl}/n/${incidentId}/me/${token}`;
+/** The link as it appears in a message: on the notice site's own base URL, under the incident's slug. */
+export function personalLink(noticeUrl: string, slug: string, token: string): string {
+  return `${noticeUrl}/n/${slug}/me/${token}`;
 }

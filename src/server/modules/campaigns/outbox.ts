@@ -52,7 +52,8 @@ export async function listOutbox(
       return {
         id: Number(r.id),
         channel: r.channel,
-        pn: r.pn,
+        // Campaign messages always name their person (only the notice site's own have none).
+        pn: r.pn ?? 0,
         messageId: r.message_id,
         createdAt: new Date(r.created_at).toISOString(),
         to: String(m.to ?? ''),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import type { SiteMessageKind } from '../../db/schema.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { createSmtpTransport } from '../../platform/mail/smtp-transport.ts';
 import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '../../platform/sms/index.ts';
@@ -13,8 +14,12 @@ import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '.
  */
 export interface RenderedMessage {
   incidentId: string;
-  campaignId: string;
-  pn: number;
+  /** Null for the notice site's own messages (lookup answers, confirmations, update notices). */
+  campaignId: string | null;
+  pn: number | null;
+  kind?: SiteMessageKind | undefined;
+  /** Extra headers (List-Unsubscribe on update notices). */
+  headers?: Record<string, string> | undefined;
   messageId: string;
   to: string;
   from?: string | undefined;
@@ -70,6 +75,7 @@ export function outboxSender(db: Db, crypto: PiiCrypto, channel: 'email' | 'sms'
           incident_id: message.incidentId,
           campaign_id: message.campaignId,
           pn: message.pn,
+          ...(message.kind ? { kind: message.kind } : {}),
           channel,
           message_id: message.messageId,
           sealed,
@@ -124,7 +130,10 @@ export function smtpSender(
           subject: message.subject,
           html: message.html,
           text: message.text,
-          headers: { 'X-Candor-Verification': message.verificationCode },
+          headers: {
+            ...(message.verificationCode ? { 'X-Candor-Verification': message.verificationCode } : {}),
+            ...message.headers,
+          },
           // Bounce reports go to the address the inbound listener takes them at.
           ...(config.CANDOR_BOUNCE_ADDRESS && {
             envelope: { from: config.CANDOR_BOUNCE_ADDRESS, to: message.to },

@@ -23,6 +23,7 @@ import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { readCompanyProfile } from './company-profile.ts';
+import { slugFromTitle } from './public-slug.ts';
 import { appendTimeline } from './timeline.ts';
 
 /**
@@ -65,6 +66,7 @@ export async function createIncident(
       .insertInto('incidents')
       .values({
         title: input.title,
+        public_slug: slugFromTitle(input.title),
         description: input.description ?? '',
         aware_at: input.awareAt,
         occurred_at: input.occurredAt ?? null,

@@ -12,7 +12,8 @@ export type TimelineKind =
   | 'task'
   | 'obligation'
   | 'alert'
-  | 'campaign';
+  | 'campaign'
+  | 'notice';
 
 /**
  * Appends to an incident's timeline, in the caller's transaction. The table is append-only. Automatic

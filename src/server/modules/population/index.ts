@@ -28,4 +28,7 @@ export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto
 export { contactsFor, findPersonPn, type PersonContact } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export type { Mapping } from './mapping.ts';
+export { normalizeEmail } from './normalize/email.ts';
+export { normalizePhone } from './normalize/phone.ts';
+export { blindLookup } from './people.service.ts';
 export { parseMappingFile };

@@ -45,6 +45,7 @@ const sections = [
     to: '/incidents/$incidentId/campaigns',
     permission: 'campaigns:read',
   },
+  { value: 'site', label: 'Notice site', to: '/incidents/$incidentId/site', permission: 'notice:read' },
 ] as const satisfies ReadonlyArray<{ value: string; label: string; to: string; permission: Permission }>;
 
 export function IncidentLayout({ incidentId }: { incidentId: string }) {

@@ -4,13 +4,16 @@ import { formatCount, formatDateTime } from '../../components/format.ts';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { severityColors, severityLabels, statusColors, statusLabels } from './incident-labels.ts';
 
-/** Incidents, most recent first, each linking to its workspace (or to its people, from the People section). */
+/**
+ * Incidents, most recent first, each linking to its workspace (or to its people or notice site, from those
+ * sections).
+ */
 export function IncidentTable({
   incidents,
   to = 'workspace',
 }: {
   incidents: Incident[];
-  to?: 'workspace' | 'people';
+  to?: 'workspace' | 'people' | 'site';
 }) {
   return (
     <Table.ScrollContainer minWidth={820}>
@@ -33,7 +36,13 @@ export function IncidentTable({
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   <RouterAnchor
-                    to={to === 'people' ? '/incidents/$incidentId/people' : '/incidents/$incidentId'}
+                    to={
+                      to === 'people'
+                        ? '/incidents/$incidentId/people'
+                        : to === 'site'
+                          ? '/incidents/$incidentId/site'
+                          : '/incidents/$incidentId'
+                    }
                     params={{ incidentId: incident.id }}
                     fw={500}
                   >

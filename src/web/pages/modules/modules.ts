@@ -9,14 +9,6 @@ export interface ModuleInfo {
 }
 
 export const modules = {
-  notice: {
-    title: 'Notice site',
-    permission: 'notice:read',
-    emptyTitle: 'No public notice yet',
-    description:
-      'The public page where affected people read what happened, check whether they are affected, see what to ' +
-      'do, ask questions and subscribe to updates. The notice site is the next module to land.',
-  },
   inbox: {
     title: 'Inbox',
     permission: 'inbox:read',

@@ -4,6 +4,7 @@ import type { Session } from '../../api/types.ts';
 export type SettingsPath =
   | '/settings/users'
   | '/settings/company'
+  | '/settings/branding'
   | '/settings/tokens'
   | '/settings/security'
   | '/settings/keys';
@@ -17,6 +18,7 @@ export interface SettingsTab {
 export const settingsTabs: SettingsTab[] = [
   { label: 'Users', to: '/settings/users', permission: 'users:read' },
   { label: 'Company', to: '/settings/company', permission: 'settings:read' },
+  { label: 'Branding', to: '/settings/branding', permission: 'settings:read' },
   { label: 'API tokens', to: '/settings/tokens', permission: 'tokens:manage' },
   { label: 'Security', to: '/settings/security', permission: null },
   { label: 'Encryption keys', to: '/settings/keys', permission: 'keys:manage' },

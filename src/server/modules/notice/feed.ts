@@ -1,0 +1,58 @@
+import type { NoticeContent } from './content.ts';
+import { esc, type PublishedUpdate, updateText } from './render.ts';
+
+/**
+ * The updates as an Atom feed (RFC 4287): one entry for the notice and one per update, in the notice's
+ * default language. Ids are tag URIs built from the slug and the update ids, stable across re-renders.
+ */
+export function renderFeed(input: {
+  noticeUrl: string;
+  slug: string;
+  companyName: string;
+  content: NoticeContent;
+  updates: readonly PublishedUpdate[];
+  publishedAt: Date;
+}): string {
+  const locale = input.content.defaultLocale;
+  const text = input.content.locales[locale]!;
+  const page = `${input.noticeUrl}/n/${input.slug}`;
+  const host = new URL(input.noticeUrl).hostname || 'localhost';
+  const day = input.publishedAt.toISOString().slice(0, 10);
+  const updated = input.updates.reduce(
+    (latest, u) => (u.publishedAt > latest ? u.publishedAt : latest),
+    input.publishedAt,
+  );
+  const entries = [...input.updates]
+    .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime())
+    .map((u) => {
+      const ut = updateText(u.content, locale);
+      return `  <entry>
+    <id>tag:${esc(host)},${day}:${esc(input.slug)}/update/${u.id}</id>
+    <title>${esc(ut.title)}</title>
+    <updated>${u.publishedAt.toISOString()}</updated>
+    <published>${u.publishedAt.toISOString()}</published>
+    <link rel="alternate" type="text/html" href="${esc(page)}#update-${u.id}"/>
+    <content type="text">${esc(ut.body)}</content>
+  </entry>`;
+    });
+  entries.push(`  <entry>
+    <id>tag:${esc(host)},${day}:${esc(input.slug)}/notice</id>
+    <title>${esc(text.title)}</title>
+    <updated>${input.publishedAt.toISOString()}</updated>
+    <published>${input.publishedAt.toISOString()}</published>
+    <link rel="alternate" type="text/html" href="${esc(page)}"/>
+    <summary type="text">${esc(text.summary || text.whatHappened.slice(0, 500))}</summary>
+  </entry>`);
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">
+  <id>tag:${esc(host)},${day}:${esc(input.slug)}</id>
+  <title>${esc(text.title)}</title>
+  <subtitle>${esc(input.companyName)}</subtitle>
+  <updated>${updated.toISOString()}</updated>
+  <author><name>${esc(input.companyName)}</name></author>
+  <link rel="self" type="application/atom+xml" href="${esc(page)}/feed.atom"/>
+  <link rel="alternate" type="text/html" href="${esc(page)}"/>
+${entries.join('\n')}
+</feed>
+`;
+}

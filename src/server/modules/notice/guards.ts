@@ -1,0 +1,163 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+
+/**
+ * What stands between the public forms and abuse: a per-request form token (the form was fetched from our
+ * page recently, so another site cannot make its visitors' browsers post lookups), rate limits per address,
+ * per network and site-wide, and a self-hosted proof of work switched on under load.
+ */
+type Signer = Pick<PiiCrypto, 'blindIndex'>;
+const FORM_NS = 'notice_form.v1';
+const CHALLENGE_NS = 'notice_challenge.v1';
+export const FORM_MAX_AGE_MS = 2 * 3_600_000;
+const CHALLENGE_MAX_AGE_MS = 10 * 60_000;
+
+function sign(crypto: Signer, namespace: string, payload: string): string {
+  return crypto.blindIndex(namespace, payload).subarray(0, 16).toString('base64url');
+}
+
+function verify(crypto: Signer, namespace: string, payload: string, signature: string): boolean {
+  const expected = Buffer.from(sign(crypto, namespace, payload), 'base64url');
+  const given = Buffer.from(signature, 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `<issued ms>.<nonce>.<signature>`, bound to the form's purpose and incident. */
+export function formToken(crypto: Signer, purpose: string, incidentId: string, now = Date.now()): string {
+  const payload = `${now.toString(36)}.${randomBytes(9).toString('base64url')}`;
+  return `${payload}.${sign(crypto, FORM_NS, `${purpose}|${incidentId}|${payload}`)}`;
+}
+
+export function checkFormToken(
+  crypto: Signer,
+  token: unknown,
+  purpose: string,
+  incidentId: string,
+  now = Date.now(),
+): boolean {
+  if (typeof token !== 'string' || token.length > 100) return false;
+  const [issued, nonce, signature] = token.split('.');
+  if (!issued || !nonce || !signature) return false;
+  const at = Number.parseInt(issued, 36);
+  if (!Number.isFinite(at) || at > now + 60_000 || now - at > FORM_MAX_AGE_MS) return false;
+  return verify(crypto, FORM_NS, `${purpose}|${incidentId}|${issued}.${nonce}`, signature);
+}
+
+/** A proof-of-work challenge: find `nonce` with SHA-256(`challenge:nonce`) starting with `bits` zero bits. */
+export function issueChallenge(crypto: Signer, bits: number, now = Date.now()): string {
+  const payload = `${now.toString(36)}.${randomBytes(12).toString('base64url')}.${bits}`;
+  return `${payload}.${sign(crypto, CHALLENGE_NS, payload)}`;
+}
+
+export function leadingZeroBits(hash: Buffer): number {
+  let bits = 0;
+  for (const byte of hash) {
+    if (byte === 0) {
+      bits += 8;
+      continue;
+    }
+    return bits + Math.clz32(byte) - 24;
+  }
+  return bits;
+}
+
+/** Checks the signature, age and difficulty; the caller then spends it once (`spendOnce`). */
+export function checkSolution(
+  crypto: Signer,
+  challenge: unknown,
+  solution: unknown,
+  minBits: number,
+  now = Date.now(),
+): boolean {
+  if (typeof challenge !== 'string' || typeof solution !== 'string') return false;
+  if (challenge.length > 120 || solution.length > 40) return false;
+  const [issued, nonce, bitsText, signature] = challenge.split('.');
+  if (!issued || !nonce || !bitsText || !signature) return false;
+  if (!verify(crypto, CHALLENGE_NS, `${issued}.${nonce}.${bitsText}`, signature)) return false;
+  const at = Number.parseInt(issued, 36);
+  if (!Number.isFinite(at) || now - at > CHALLENGE_MAX_AGE_MS) return false;
+  const bits = Number(bitsText);
+  if (bits < minBits) return false;
+  return leadingZeroBits(createHash('sha256').update(`${challenge}:${solution}`).digest()) >= bits;
+}
+
+/** Solves a challenge (tests and the load generator; browsers run /n/_assets/challenge.js). */
+export function solveChallenge(challenge: string): string {
+  const bits = Number(challenge.split('.')[2]);
+  for (let i = 0; ; i++) {
+    const candidate = i.toString(36);
+    if (leadingZeroBits(createHash('sha256').update(`${challenge}:${candidate}`).digest()) >= bits)
+      return candidate;
+  }
+}
+
+export interface Limit {
+  /** What is counted (`lookup:ip`), and for whom (an address, a network, or '' for the whole site). */
+  scope: string;
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Counts one hit against every limit in a single statement (shared by every process through the
+ * `rate_limits` table; keys are blind-indexed, so no address is stored). Returns the first limit exceeded.
+ */
+export async function hitLimits(
+  db: Db,
+  crypto: Signer,
+  limits: readonly Limit[],
+): Promise<{ exceeded: Limit | null; retryAfterMs: number; counts: number[] }> {
+  if (limits.length === 0) return { exceeded: null, retryAfterMs: 0, counts: [] };
+  const keys = limits.map((l) => crypto.blindIndex('rate_limit', `public|${l.scope}\0${l.key}`));
+  const values = sql.join(
+    limits.map((l, i) => sql`(${keys[i]}::bytea, 1, now() + make_interval(secs => ${l.windowMs / 1000}))`),
+  );
+  const result = await sql<{ key: Buffer; hits: number; ttl: number }>`
+    INSERT INTO rate_limits (key, hits, window_ends) VALUES ${values}
+    ON CONFLICT (key) DO UPDATE SET
+      hits = CASE WHEN rate_limits.window_ends <= now() THEN 1 ELSE rate_limits.hits + 1 END,
+      window_ends = CASE WHEN rate_limits.window_ends <= now() THEN EXCLUDED.window_ends ELSE rate_limits.window_ends END
+    RETURNING key, hits, (extract(epoch FROM window_ends - now()) * 1000)::float8 AS ttl`.execute(db);
+  const byKey = new Map(result.rows.map((r) => [r.key.toString('hex'), r]));
+  const counts = keys.map((k) => byKey.get(k.toString('hex'))?.hits ?? 0);
+  for (const [i, limit] of limits.entries()) {
+    const row = byKey.get(keys[i]!.toString('hex'));
+    if (row && row.hits > limit.max) return { exceeded: limit, retryAfterMs: Math.max(0, row.ttl), counts };
+  }
+  return { exceeded: null, retryAfterMs: 0, counts };
+}
+
+/** Site-wide hits in the current window without counting one (to decide whether to challenge). */
+export async function currentCount(db: Db, crypto: Signer, scope: string, key: string): Promise<number> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select('hits')
+    .where('key', '=', crypto.blindIndex('rate_limit', `public|${scope}\0${key}`))
+    .where('window_ends', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.hits ?? 0;
+}
+
+/** Marks a one-time value (a solved challenge) as spent; false if it already was. */
+export async function spendOnce(db: Db, crypto: Signer, value: string, ttlMs: number): Promise<boolean> {
+  const result = await sql<{ hits: number }>`
+    INSERT INTO rate_limits (key, hits, window_ends)
+    VALUES (${crypto.blindIndex('rate_limit', `public|spent\0${value}`)}, 1, now() + make_interval(secs => ${ttlMs / 1000}))
+    ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1
+    RETURNING hits`.execute(db);
+  return result.rows[0]!.hits === 1;
+}
+
+/** The network an address belongs to, for the per-network limit: IPv4 /24, IPv6 /48. */
+export function networkOf(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  const parts = ip.toLowerCase().split('::');
+  const head = (parts[0] ?? '').split(':').filter(Boolean);
+  const tail = parts.length > 1 ? (parts[1] ?? '').split(':').filter(Boolean) : [];
+  const groups = [...head, ...Array(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
+  return `${groups.slice(0, 3).join(':')}::/48`;
+}

@@ -1,0 +1,64 @@
+import type { PlatformContext } from '../../platform/context.ts';
+import type { Senders } from '../campaigns/index.ts';
+import type { NoticeContent, UpdateContent } from './content.ts';
+import { createCounters } from './counters.ts';
+import { createSiteMessenger } from './messages.ts';
+import { noticeRoutes } from './notice.routes.ts';
+import * as service from './notice.service.ts';
+import { publicSiteRoutes } from './public.routes.ts';
+import { createSiteCache } from './site.ts';
+
+export type { NoticeContent, UpdateContent } from './content.ts';
+export { noticeContentSchema, slugSchema } from './content.ts';
+
+/**
+ * The public notice site: the notice, updates and feed, "am I affected?", code verification, the personal
+ * page, subscriptions, feedback and the contact form (public pages under /n/); its staff API (console);
+ * and the sender of the messages the site sends, sharing the campaigns' channels.
+ */
+export function createNoticeModule(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  options: { senders: () => Senders },
+) {
+  const sites = createSiteCache(ctx.db);
+  const counters = createCounters(ctx.db, ctx.logger);
+  const messenger = createSiteMessenger({ ...ctx, senders: options.senders, counters });
+  type Meta = Parameters<typeof service.saveDraft>[3];
+  return {
+    routes: [
+      noticeRoutes({ ...ctx, sites, counters }),
+      publicSiteRoutes({ ...ctx, sites, messenger, counters }),
+    ],
+    messenger,
+    /** Lets queued work finish: the message being sent, the counts not yet written. */
+    async close() {
+      await messenger.idle();
+      await counters.flush();
+    },
+    service: {
+      overview: (incidentId: string) => service.overview(ctx, incidentId),
+      saveDraft: (incidentId: string, content: NoticeContent, meta: Meta) =>
+        service.saveDraft(ctx, incidentId, content, meta),
+      approve: (incidentId: string, versionId: string, meta: Meta) =>
+        service.approveVersion(ctx, incidentId, versionId, meta),
+      publish: async (incidentId: string, versionId: string, meta: Meta) => {
+        const result = await service.publishVersion(ctx, incidentId, versionId, meta);
+        sites.invalidate();
+        return result;
+      },
+      createUpdate: (incidentId: string, content: UpdateContent, meta: Meta) =>
+        service.createUpdate(ctx, incidentId, content, meta),
+      approveUpdate: (incidentId: string, updateId: string, meta: Meta) =>
+        service.approveUpdate(ctx, incidentId, updateId, meta),
+      publishUpdate: async (incidentId: string, updateId: string, meta: Meta) => {
+        const result = await service.publishUpdate(ctx, incidentId, updateId, meta);
+        sites.invalidate();
+        return result;
+      },
+      stats: async (incidentId: string) => {
+        await counters.flush();
+        return service.stats(ctx.db, incidentId);
+      },
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import { categoriesOf } from '../../../shared/taxonomy.ts';
+import type { Db } from '../../db/database.ts';
+import { recordAudit } from '../../platform/audit/audit-log.ts';
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import {
+  CODE_CONTEXT,
+  categoryPhrase,
+  guidanceFor,
+  maskEmail,
+  maskPhone,
+  readPersonalLinkToken,
+} from '../campaigns/index.ts';
+import { contactsFor } from '../population/index.ts';
+import type { SiteLocale } from './content.ts';
+
+/**
+ * The personal page: who the visitor is comes only from a signed personal link (exchanged for a short-lived
+ * cookie) and is checked against revocations on every request. What it shows is decrypted per view and
+ * each view is audited as a read of that person's data by an anonymous visitor holding their link.
+ */
+export const SESSION_TTL_MS = 30 * 60_000;
+const COOKIE_NS = 'notice_person_session.v1';
+
+export interface PersonSession {
+  incidentId: string;
+  pn: number;
+  /** When the personal link it came from was issued: revocations after it close the session. */
+  linkIssuedAt: number;
+  expiresAt: number;
+}
+
+function cookieSignature(crypto: Pick<PiiCrypto, 'blindIndex'>, payload: string): Buffer {
+  return crypto.blindIndex(COOKIE_NS, payload).subarray(0, 16);
+}
+
+export function sessionCookieValue(crypto: Pick<PiiCrypto, 'blindIndex'>, session: PersonSession): string {
+  const payload = `${session.incidentId}.${session.pn}.${session.linkIssuedAt}.${session.expiresAt}`;
+  return `${Buffer.from(payload).toString('base64url')}.${cookieSignature(crypto, payload).toString('base64url')}`;
+}
+
+export function readSessionCookie(
+  crypto: Pick<PiiCrypto, 'blindIndex'>,
+  value: string | undefined,
+  now = Date.now(),
+): PersonSession | null {
+  if (!value || value.length > 300) return null;
+  const [encoded, signature, extra] = value.split('.');
+  if (!encoded || !signature || extra !== undefined) return null;
+  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
+  const given = Buffer.from(signature, 'base64url');
+  const expected = cookieSignature(crypto, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const [incidentId, pn, issued, expires] = payload.split('.');
+  if (!incidentId || !pn || !issued || !expires) return null;
+  const session = { incidentId, pn: Number(pn), linkIssuedAt: Number(issued), expiresAt: Number(expires) };
+  return session.expiresAt > now ? session : null;
+}
+
+/** A personal link's token, checked: signature, expiry, incident and revocations. */
+export async function openPersonalLink(
+  db: Db,
+  crypto: Pick<PiiCrypto, 'blindIndex'>,
+  incidentId: string,
+  token: string,
+): Promise<PersonSession | null> {
+  const link = readPersonalLinkToken(crypto, token);
+  if (!link || link.expired || link.incidentId !== incidentId) return null;
+  if (await isRevoked(db, incidentId, link.pn, link.issuedAt.getTime())) return null;
+  return {
+    incidentId,
+    pn: link.pn,
+    linkIssuedAt: link.issuedAt.getTime(),
+    expiresAt: Date.now() + SESSION_TTL_MS,
+  };
+}
+
+export async function isRevoked(
+  db: Db,
+  incidentId: string,
+  pn: number,
+  issuedAtMs: number,
+): Promise<boolean> {
+  const row = await sql<{ cutoff: Date | null }>`
+    SELECT greatest(
+      (SELECT links_valid_after FROM notice_sites WHERE incident_id = ${incidentId}::uuid),
+      (SELECT revoked_before FROM notice_link_revocations WHERE incident_id = ${incidentId}::uuid AND pn = ${pn})
+    ) AS cutoff`.execute(db);
+  const cutoff = row.rows[0]?.cutoff;
+  return cutoff !== null && cutoff !== undefined && issuedAtMs < new Date(cutoff).getTime();
+}
+
+/** "Close this page on all devices": every link issued to this person until now stops working. */
+export async function revokePersonLinks(db: Db, incidentId: string, pn: number): Promise<void> {
+  await sql`
+    INSERT INTO notice_link_revocations (incident_id, pn, revoked_before) VALUES (${incidentId}::uuid, ${pn}, now())
+    ON CONFLICT (incident_id, pn) DO UPDATE SET revoked_before = now()`.execute(db);
+}
+
+export interface PersonalView {
+  personId: string;
+  exposed: { category: string; phrase: string }[];
+  identifiers: string[];
+  steps: { title: string; steps: string[] }[];
+  activationCode: string | null;
+  feedback: { rating: number } | null;
+}
+
+/** What the page shows, decrypted for this view and audited in the same transaction as the read. */
+export async function personalView(
+  db: Db,
+  crypto: PiiCrypto,
+  session: PersonSession,
+  locale: SiteLocale,
+  requestId: string,
+): Promise<PersonalView | null> {
+  const contacts = await contactsFor(db, crypto, session.incidentId, [session.pn]);
+  const contact = contacts.get(session.pn);
+  if (!contact) return null;
+  const categories = categoriesOf(contact.categories);
+  const jurisdiction = contact.jurisdiction || undefined;
+  const identifiers = [
+    ...(contact.email ? [maskEmail(contact.email)] : []),
+    ...(contact.phone ? [maskPhone(contact.phone)] : []),
+  ];
+  const code = await db
+    .selectFrom('activation_codes')
+    .innerJoin('campaigns', 'campaigns.id', 'activation_codes.campaign_id')
+    .select(['activation_codes.code_sealed'])
+    .where('campaigns.incident_id', '=', session.incidentId)
+    .where('activation_codes.assigned_pn', '=', session.pn)
+    .orderBy('activation_codes.assigned_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const feedback = await db
+    .selectFrom('notice_feedback')
+    .select('rating')
+    .where('incident_id', '=', session.incidentId)
+    .where('pn', '=', session.pn)
+    .executeTakeFirst();
+  await db.transaction().execute((tx) =>
+    recordAudit(tx, {
+      actor: { type: 'anonymous', id: null, label: 'affected person (personal link)' },
+      action: 'notice.personal_page_viewed',
+      requestId,
+      target: { type: 'person', id: contact.id },
+      details: { incidentId: session.incidentId, categories: categories.length },
+    }),
+  );
+  return {
+    personId: contact.id,
+    exposed: categories.map((c) => ({ category: c, phrase: categoryPhrase(c, locale, jurisdiction) })),
+    identifiers,
+    steps: categories.flatMap((c) => {
+      const g = guidanceFor(c, locale, jurisdiction);
+      return g ? [g] : [];
+    }),
+    activationCode: code ? await crypto.decrypt(code.code_sealed, CODE_CONTEXT) : null,
+    feedback: feedback ? { rating: feedback.rating } : null,
+  };
+}

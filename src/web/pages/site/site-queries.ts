@@ -1,0 +1,116 @@
+import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, isApiError, request } from '../../api/client.ts';
+import type {
+  FeedbackPage,
+  NoticeContent,
+  NoticeLocale,
+  NoticeOverview,
+  NoticeStats,
+  NoticeVersion,
+  SiteOutboxPage,
+} from '../../api/notice-types.ts';
+import { incidentKeys } from '../incidents/incident-queries.ts';
+
+/**
+ * Query keys. The overview and stats are refreshed after every change; feedback and the outbox decrypt and
+ * are audited on each read, so they sit apart and are never read again on their own.
+ */
+export const noticeKeys = {
+  overview: (incidentId: string) => ['notice', incidentId, 'overview'] as const,
+  version: (incidentId: string, versionId: string) => ['notice', incidentId, 'version', versionId] as const,
+  stats: (incidentId: string) => ['notice', incidentId, 'stats'] as const,
+  feedback: (incidentId: string, before: string | null) =>
+    ['notice', incidentId, 'feedback', before] as const,
+  outbox: (incidentId: string, before: number | null) => ['notice', incidentId, 'outbox', before] as const,
+};
+
+export const noticePath = (incidentId: string) => `/api/incidents/${incidentId}/notice`;
+
+export function noticeQuery(incidentId: string) {
+  return queryOptions({
+    queryKey: noticeKeys.overview(incidentId),
+    queryFn: ({ signal }) => api.get<NoticeOverview>(noticePath(incidentId), undefined, signal),
+  });
+}
+
+export function versionQuery(incidentId: string, versionId: string) {
+  return queryOptions({
+    queryKey: noticeKeys.version(incidentId, versionId),
+    queryFn: ({ signal }) =>
+      api.get<NoticeVersion>(`${noticePath(incidentId)}/versions/${versionId}`, undefined, signal),
+    // A version's content only changes while it is the pending one, and that one comes with the overview.
+    staleTime: 60_000,
+  });
+}
+
+export function statsQuery(incidentId: string) {
+  return queryOptions({
+    queryKey: noticeKeys.stats(incidentId),
+    queryFn: ({ signal }) => api.get<NoticeStats>(`${noticePath(incidentId)}/stats`, undefined, signal),
+    refetchInterval: 60_000,
+  });
+}
+
+/** Audited reads: only when asked for, never again on focus or a timer. */
+const auditedRead = {
+  staleTime: Number.POSITIVE_INFINITY,
+  refetchOnWindowFocus: false,
+  placeholderData: keepPreviousData,
+} as const;
+
+export function feedbackQuery(incidentId: string, before: string | null) {
+  return queryOptions({
+    queryKey: noticeKeys.feedback(incidentId, before),
+    queryFn: ({ signal }) => api.get<FeedbackPage>(`${noticePath(incidentId)}/feedback`, { before }, signal),
+    ...auditedRead,
+  });
+}
+
+export function siteOutboxQuery(incidentId: string, before: number | null) {
+  return queryOptions({
+    queryKey: noticeKeys.outbox(incidentId, before),
+    queryFn: ({ signal }) => api.get<SiteOutboxPage>(`${noticePath(incidentId)}/outbox`, { before }, signal),
+    ...auditedRead,
+  });
+}
+
+/** The address of the rendered page of a version, for a sandboxed frame. */
+export function previewUrl(incidentId: string, versionId: string, locale: NoticeLocale): string {
+  const query = new URLSearchParams({ versionId, locale });
+  return `${noticePath(incidentId)}/preview?${query.toString()}`;
+}
+
+export function saveDraft(incidentId: string, content: NoticeContent): Promise<NoticeVersion> {
+  return request<NoticeVersion>('PUT', `${noticePath(incidentId)}/draft`, { body: { content } });
+}
+
+/**
+ * A change to the notice site: afterwards the overview, versions and stats are read again, and the incident's
+ * timeline (approvals and publications are written there). A conflict means the notice moved on meanwhile:
+ * it is read again too.
+ */
+export function useNoticeChange<TInput, TResult>(
+  incidentId: string,
+  send: (input: TInput) => Promise<TResult>,
+  onDone?: (result: TResult) => void,
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: async (result) => {
+      onDone?.(result);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: noticeKeys.overview(incidentId) }),
+        queryClient.invalidateQueries({ queryKey: ['notice', incidentId, 'version'] }),
+        queryClient.invalidateQueries({ queryKey: noticeKeys.stats(incidentId) }),
+        queryClient.invalidateQueries({ queryKey: incidentKeys.timeline(incidentId) }),
+      ]);
+    },
+    // Someone else moved the notice on (approved, published, edited): show what it is now.
+    onError: async (error) => {
+      if (isApiError(error, 'conflict')) {
+        await queryClient.invalidateQueries({ queryKey: noticeKeys.overview(incidentId) });
+      }
+    },
+  });
+}
