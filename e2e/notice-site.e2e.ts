@@ -127,7 +127,7 @@ describe('the public notice site in Chromium', () => {
     const body = await page.locator('main').innerText();
     expect(body).toContain('w•••@mail.example');
     expect(body).not.toContain(affectedEmail);
-    expect(body).toMatch(/Social Security number/);
+    expect(body).toContain('Your national identification number');
     await expectAccessible(page, 'personal');
 
     await page.getByLabel(/4 · Happy/).check();
