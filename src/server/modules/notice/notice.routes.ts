@@ -151,7 +151,7 @@ export function noticeRoutes(
       `${base}/feedback`,
       {
         config: read,
-        schema: { tags, params: idParams, querystring: z.object({ before: z.iso.datetime().optional() }) },
+        schema: { tags, params: idParams, querystring: z.object({ before: z.string().max(40).optional() }) },
       },
       async (request) =>
         notice.feedbackComments(deps, request.params.id, request.query.before, requestMeta(request)),

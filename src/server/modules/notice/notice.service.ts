@@ -611,7 +611,10 @@ export async function stats(db: Db, incidentId: string, days = 30) {
   };
 }
 
-/** Feedback comments, newest first, decrypted for staff: the read is audited. */
+/**
+ * Feedback comments, newest first, decrypted for staff: the read is audited. The cursor is
+ * `<updated_at ms>.<pn>`, so answers given in the same millisecond are never skipped at a page boundary.
+ */
 export async function feedbackComments(
   deps: Deps,
   incidentId: string,
@@ -620,11 +623,17 @@ export async function feedbackComments(
 ) {
   let q = deps.db
     .selectFrom('notice_feedback')
-    .select(['rating', 'comment_sealed', 'updated_at'])
+    .select(['pn', 'rating', 'comment_sealed', 'updated_at'])
     .where('incident_id', '=', incidentId)
     .where('comment_sealed', 'is not', null);
-  if (before) q = q.where('updated_at', '<', new Date(before));
-  const rows = await q.orderBy('updated_at', 'desc').limit(50).execute();
+  const cursor = before ? /^(\d+)\.(\d+)$/.exec(before) : null;
+  if (before && !cursor) throw new AppError('bad_request', 'The page cursor is not one this list gave out.');
+  if (cursor) {
+    q = q.where(
+      sql<boolean>`(updated_at, pn) < (${new Date(Number(cursor[1]))}::timestamptz, ${Number(cursor[2])}::int)`,
+    );
+  }
+  const rows = await q.orderBy('updated_at', 'desc').orderBy('pn', 'desc').limit(50).execute();
   const comments = await Promise.all(
     rows.map(async (r) => ({
       rating: r.rating,
@@ -643,7 +652,11 @@ export async function feedbackComments(
       }),
     );
   }
-  return { comments, nextBefore: rows.length === 50 ? comments[comments.length - 1]!.at : null };
+  const last = rows[rows.length - 1];
+  return {
+    comments,
+    nextBefore: rows.length === 50 && last ? `${new Date(last.updated_at).getTime()}.${last.pn}` : null,
+  };
 }
 
 /** What the site sent through the embedded outbox (no SMTP server configured), decrypted and audited. */
