@@ -409,11 +409,19 @@ export interface DeliveriesTable {
   updated_at: DefaultedTimestamp;
 }
 
-export type SiteMessageKind = 'lookup' | 'subscribe_confirm' | 'update' | 'contact_ack';
+export type SiteMessageKind =
+  | 'lookup'
+  | 'subscribe_confirm'
+  | 'update'
+  | 'contact_ack'
+  | 'inbox_reply'
+  | 'inbox_verification'
+  | 'inbox_csat';
 
 export interface OutboxMessagesTable {
   id: Generated<string>;
-  incident_id: string;
+  /** Null for inbox replies to senders who match no incident. */
+  incident_id: string | null;
   /** Null for messages the public notice site sent (lookups, subscriptions, update notices). */
   campaign_id: string | null;
   pn: number | null;
@@ -512,7 +520,8 @@ export interface NoticeSubscriptionsTable {
 
 export interface NoticeMessagesTable {
   id: Generated<string>;
-  incident_id: string;
+  incident_id: string | null;
+  inbox_message_id: string | null;
   kind: SiteMessageKind;
   payload: Buffer | null;
   subscription_id: string | null;
@@ -568,6 +577,21 @@ export interface InboxThreadsTable {
   >;
   created_at: CreatedAt;
   last_message_at: DefaultedTimestamp;
+  subject_sealed: Buffer | null;
+  topics: ColumnType<string[], string[] | undefined, string[]>;
+  sentiment: number | null;
+  priority: Generated<number>;
+  assignee_id: string | null;
+  verified_at: Timestamp | null;
+  first_response_at: Timestamp | null;
+  sla_due_at: Timestamp | null;
+  solved_at: Timestamp | null;
+  satisfaction: number | null;
+  dsr_kind: 'access' | 'deletion' | null;
+  dsr_due_at: Timestamp | null;
+  dsr_completed_at: Timestamp | null;
+  search_terms: ColumnType<string[], string[] | undefined, string[]>;
+  messages: Generated<number>;
 }
 
 export interface InboxMessagesTable {
@@ -577,6 +601,51 @@ export interface InboxMessagesTable {
   sealed: Buffer;
   provider_message_id: string | null;
   created_at: CreatedAt;
+  kind: ColumnType<'message' | 'note', 'message' | 'note' | undefined, never>;
+  author_id: string | null;
+  author: string | null;
+  bulk_id: string | null;
+}
+
+export interface InboxAttachmentsTable {
+  id: Generated<string>;
+  message_id: string;
+  filename_sealed: Buffer;
+  content_type: string;
+  size: number;
+  data_sealed: Buffer;
+}
+
+export interface InboxRulesTable {
+  id: Generated<string>;
+  topic: string;
+  label: string;
+  keywords: string[];
+  weight: number;
+  dsr_kind: 'access' | 'deletion' | null;
+  enabled: Generated<boolean>;
+  updated_by: Generated<string>;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface InboxMacrosTable {
+  id: Generated<string>;
+  name: string;
+  locale: Generated<string>;
+  subject: string | null;
+  body: string;
+  updated_by: string;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface InboxVerificationsTable {
+  thread_id: string;
+  code_hash: Buffer;
+  channel: 'email' | 'sms';
+  sent_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  verified_at: Timestamp | null;
 }
 
 export interface Database {
@@ -621,6 +690,10 @@ export interface Database {
   notice_feedback: NoticeFeedbackTable;
   inbox_threads: InboxThreadsTable;
   inbox_messages: InboxMessagesTable;
+  inbox_attachments: InboxAttachmentsTable;
+  inbox_rules: InboxRulesTable;
+  inbox_macros: InboxMacrosTable;
+  inbox_verifications: InboxVerificationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -13,7 +13,16 @@ export { CODE_CONTEXT } from './activation-codes.ts';
 export { handleBounce, parseDsn, startInboundSmtp } from './bounces.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
 export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';
-export { categoryPhrase, guidanceFor, maskEmail, maskPhone } from './templates/index.ts';
+export {
+  categoryPhrase,
+  checkTextTemplate,
+  compileTextTemplate,
+  guidanceFor,
+  maskEmail,
+  maskPhone,
+  TemplateError,
+  type TemplateProblem,
+} from './templates/index.ts';
 
 /**
  * Campaigns: notices to every affected person, with approval, variants, channels and the delivery engine.

@@ -13,7 +13,8 @@ import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '.
  * delivery re-sent after a crash is stored once.
  */
 export interface RenderedMessage {
-  incidentId: string;
+  /** Null for an inbox reply to a sender who matches no incident. */
+  incidentId: string | null;
   /** Null for the notice site's own messages (lookup answers, confirmations, update notices). */
   campaignId: string | null;
   pn: number | null;

@@ -40,7 +40,12 @@ export const noticeContentSchema = z
     contact: contactSchema,
     /** Credit or identity monitoring offered to affected people: where they enrol with their code. */
     monitoring: z
-      .object({ provider: text(120).min(1), enrollUrl: z.url().max(500) })
+      .object({
+        provider: text(120).min(1),
+        enrollUrl: z
+          .url({ protocol: /^https?$/, error: 'The enrolment link must be an http(s) address.' })
+          .max(500),
+      })
       .nullable()
       .default(null),
   })

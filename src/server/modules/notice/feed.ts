@@ -3,9 +3,11 @@ import { esc, type PublishedUpdate, updateText } from './render.ts';
 
 /**
  * The updates as an Atom feed (RFC 4287): one entry for the notice and one per update, in the notice's
- * default language. Ids are tag URIs built from the slug and the update ids, stable across re-renders.
+ * default language. Ids are `urn:uuid:` of the incident and of each update: they never change, whatever is
+ * republished or renamed, so feed readers never show an entry twice.
  */
 export function renderFeed(input: {
+  incidentId: string;
   noticeUrl: string;
   slug: string;
   companyName: string;
@@ -16,8 +18,6 @@ export function renderFeed(input: {
   const locale = input.content.defaultLocale;
   const text = input.content.locales[locale]!;
   const page = `${input.noticeUrl}/n/${input.slug}`;
-  const host = new URL(input.noticeUrl).hostname || 'localhost';
-  const day = input.publishedAt.toISOString().slice(0, 10);
   const updated = input.updates.reduce(
     (latest, u) => (u.publishedAt > latest ? u.publishedAt : latest),
     input.publishedAt,
@@ -27,7 +27,7 @@ export function renderFeed(input: {
     .map((u) => {
       const ut = updateText(u.content, locale);
       return `  <entry>
-    <id>tag:${esc(host)},${day}:${esc(input.slug)}/update/${u.id}</id>
+    <id>urn:uuid:${u.id}</id>
     <title>${esc(ut.title)}</title>
     <updated>${u.publishedAt.toISOString()}</updated>
     <published>${u.publishedAt.toISOString()}</published>
@@ -36,7 +36,7 @@ export function renderFeed(input: {
   </entry>`;
     });
   entries.push(`  <entry>
-    <id>tag:${esc(host)},${day}:${esc(input.slug)}/notice</id>
+    <id>urn:uuid:${input.incidentId}</id>
     <title>${esc(text.title)}</title>
     <updated>${input.publishedAt.toISOString()}</updated>
     <published>${input.publishedAt.toISOString()}</published>
@@ -45,7 +45,7 @@ export function renderFeed(input: {
   </entry>`);
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${locale}">
-  <id>tag:${esc(host)},${day}:${esc(input.slug)}</id>
+  <id>${esc(page)}/feed.atom</id>
   <title>${esc(text.title)}</title>
   <subtitle>${esc(input.companyName)}</subtitle>
   <updated>${updated.toISOString()}</updated>

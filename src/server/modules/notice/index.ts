@@ -10,6 +10,9 @@ import { createSiteCache } from './site.ts';
 
 export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
+export { enqueueSiteMessage } from './messages.ts';
+export { esc, layout, messageBox, type SiteFrame } from './render.ts';
+export { readBranding } from './site.ts';
 
 /**
  * The public notice site: the notice, updates and feed, "am I affected?", code verification, the personal

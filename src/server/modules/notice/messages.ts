@@ -27,13 +27,30 @@ const MAX_ATTEMPTS = 6;
 export type SitePayload =
   | { kind: 'lookup'; identifier: string; channel: 'email' | 'sms'; locale: SiteLocale }
   | { kind: 'subscribe_confirm'; email: string; locale: SiteLocale; subscriptionId: string }
-  | { kind: 'contact_ack'; email: string; locale: SiteLocale };
+  | { kind: 'contact_ack'; email: string; locale: SiteLocale }
+  /** Prepared by the inbox (replies, verification codes, the satisfaction question): sent as given. */
+  | {
+      kind: 'inbox_reply' | 'inbox_verification' | 'inbox_csat';
+      channel: 'email' | 'sms';
+      to: string;
+      subject: string | null;
+      text: string;
+      locale: SiteLocale;
+    };
+
+type PreparedPayload = Extract<SitePayload, { to: string }>;
+function isPrepared(payload: SitePayload): payload is PreparedPayload {
+  return (
+    payload.kind === 'inbox_reply' || payload.kind === 'inbox_verification' || payload.kind === 'inbox_csat'
+  );
+}
 
 export async function enqueueSiteMessage(
   tx: Executor,
   crypto: Pick<PiiCrypto, 'encrypt'>,
-  incidentId: string,
+  incidentId: string | null,
   payload: SitePayload,
+  options: { inboxMessageId?: string } = {},
 ): Promise<void> {
   await tx
     .insertInto('notice_messages')
@@ -41,6 +58,7 @@ export async function enqueueSiteMessage(
       incident_id: incidentId,
       kind: payload.kind,
       payload: crypto.encrypt(JSON.stringify(payload), SITE_PAYLOAD_CONTEXT),
+      inbox_message_id: options.inboxMessageId ?? null,
     })
     .execute();
 }
@@ -70,7 +88,7 @@ interface Deps {
 
 interface ClaimedRow {
   id: string;
-  incident_id: string;
+  incident_id: string | null;
   kind: SiteMessageKind;
   payload: Buffer | null;
   subscription_id: string | null;
@@ -98,14 +116,16 @@ export function createSiteMessenger(deps: Deps) {
     return result.rows;
   }
 
-  async function incidentFacts(incidentId: string) {
-    const incident = await deps.db
-      .selectFrom('incidents')
-      .select(['public_slug'])
-      .where('id', '=', incidentId)
-      .executeTakeFirstOrThrow();
+  async function incidentFacts(incidentId: string | null) {
+    const incident = incidentId
+      ? await deps.db
+          .selectFrom('incidents')
+          .select(['public_slug'])
+          .where('id', '=', incidentId)
+          .executeTakeFirstOrThrow()
+      : null;
     const branding = await readBranding(deps.db);
-    return { slug: incident.public_slug, companyName: branding.companyName };
+    return { slug: incident?.public_slug ?? '', companyName: branding.companyName };
   }
 
   function envelope(
@@ -136,6 +156,22 @@ export function createSiteMessenger(deps: Deps) {
     };
   }
 
+  /**
+   * Claims this hour's message for an identifier (keyed by its blind index); false if another message took
+   * it. The retry of the message that took the hour may still send.
+   */
+  async function takeHour(row: ClaimedRow, identifier: string): Promise<boolean> {
+    const idx = deps.crypto.blindIndex('notice_lookup', identifier);
+    const allowed = await sql<{ ok: number }>`
+      INSERT INTO notice_lookup_answers (incident_id, identifier_idx, last_sent_at, last_message_id)
+      VALUES (${row.incident_id}::uuid, ${idx}, now(), ${row.id})
+      ON CONFLICT (incident_id, identifier_idx) DO UPDATE SET last_sent_at = now(), last_message_id = EXCLUDED.last_message_id
+        WHERE notice_lookup_answers.last_sent_at < now() - interval '1 hour'
+           OR notice_lookup_answers.last_message_id = EXCLUDED.last_message_id
+      RETURNING 1 AS ok`.execute(deps.db);
+    return allowed.rows.length > 0;
+  }
+
   async function process(row: ClaimedRow): Promise<Outcome> {
     const facts = await incidentFacts(row.incident_id);
     const site = `${deps.config.noticeUrl}/n/${facts.slug}`;
@@ -143,28 +179,33 @@ export function createSiteMessenger(deps: Deps) {
     const payload = JSON.parse(await deps.crypto.decrypt(row.payload!, SITE_PAYLOAD_CONTEXT)) as SitePayload;
     const l = siteLocales.includes(payload.locale) ? payload.locale : 'en';
     const senders = deps.senders();
+    if (isPrepared(payload)) {
+      const message = envelope(row, payload.to, facts.companyName, {
+        subject: payload.subject ?? '',
+        lines: payload.text.split(/\n\s*\n/),
+      });
+      if (payload.channel === 'sms') {
+        return toOutcome(
+          await senders.sms.send({ ...message, subject: undefined, html: undefined, text: payload.text }),
+          row,
+        );
+      }
+      return toOutcome(await senders.email.send(message), row);
+    }
     if (payload.kind === 'lookup') {
-      const idx = deps.crypto.blindIndex('notice_lookup', `${payload.channel}:${payload.identifier}`);
-      // At most one answer per identifier per hour; the retry of the message that took the hour may send.
-      const allowed = await sql<{ ok: number }>`
-        INSERT INTO notice_lookup_answers (incident_id, identifier_idx, last_sent_at, last_message_id)
-        VALUES (${row.incident_id}::uuid, ${idx}, now(), ${row.id})
-        ON CONFLICT (incident_id, identifier_idx) DO UPDATE SET last_sent_at = now(), last_message_id = EXCLUDED.last_message_id
-          WHERE notice_lookup_answers.last_sent_at < now() - interval '1 hour'
-             OR notice_lookup_answers.last_message_id = EXCLUDED.last_message_id
-        RETURNING 1 AS ok`.execute(deps.db);
-      if (allowed.rows.length === 0) {
-        deps.counters.add(row.incident_id, 'answersThrottled');
+      // At most one answer per identifier per hour.
+      if (!(await takeHour(row, `${payload.channel}:${payload.identifier}`))) {
+        deps.counters.add(row.incident_id!, 'answersThrottled');
         return { state: 'skipped', outcome: 'answered within the last hour' };
       }
       const pn = await findPersonPn(
         deps.db,
         deps.crypto,
-        row.incident_id,
+        row.incident_id!,
         payload.channel === 'email' ? { email: payload.identifier } : { phone: payload.identifier },
       );
       if (pn === null) {
-        deps.counters.add(row.incident_id, 'answeredUnaffected');
+        deps.counters.add(row.incident_id!, 'answeredUnaffected');
         // An SMS to any number typed in costs money and invites toll fraud: unaffected numbers get nothing.
         if (payload.channel === 'sms') return { state: 'skipped', outcome: 'unaffected phone number' };
         return toOutcome(
@@ -178,10 +219,10 @@ export function createSiteMessenger(deps: Deps) {
           row,
         );
       }
-      deps.counters.add(row.incident_id, 'answeredAffected');
+      deps.counters.add(row.incident_id!, 'answeredAffected');
       const token = personalLinkToken(
         deps.crypto,
-        row.incident_id,
+        row.incident_id!,
         pn,
         new Date(Date.now() + LOOKUP_LINK_TTL_MS),
       );
@@ -210,6 +251,10 @@ export function createSiteMessenger(deps: Deps) {
       );
     }
     if (payload.kind === 'subscribe_confirm') {
+      // One confirmation per address per hour, however many IPs ask: subscribing is not a way to mail-bomb.
+      if (!(await takeHour(row, `subscribe:${payload.email}`))) {
+        return { state: 'skipped', outcome: 'confirmation sent within the last hour' };
+      }
       const token = subscriptionToken(deps.crypto, payload.subscriptionId, 'confirm');
       return toOutcome(
         await senders.email.send(

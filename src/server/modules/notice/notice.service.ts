@@ -712,8 +712,8 @@ export async function revokeAllLinks(deps: Deps, incidentId: string, meta: Meta)
   return deps.db.transaction().execute(async (tx) => {
     await incidentRow(tx, incidentId, true);
     const row = await sql<{ at: Date }>`
-      INSERT INTO notice_sites (incident_id, links_valid_after) VALUES (${incidentId}::uuid, now())
-      ON CONFLICT (incident_id) DO UPDATE SET links_valid_after = now()
+      INSERT INTO notice_sites (incident_id, links_valid_after) VALUES (${incidentId}::uuid, ${new Date()})
+      ON CONFLICT (incident_id) DO UPDATE SET links_valid_after = EXCLUDED.links_valid_after
       RETURNING links_valid_after AS at`.execute(tx);
     await appendTimeline(tx, {
       incidentId,

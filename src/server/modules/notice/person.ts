@@ -93,9 +93,11 @@ export async function isRevoked(
 
 /** "Close this page on all devices": every link issued to this person until now stops working. */
 export async function revokePersonLinks(db: Db, incidentId: string, pn: number): Promise<void> {
+  // The application's clock, like the links' issue times it is compared with.
+  const now = new Date();
   await sql`
-    INSERT INTO notice_link_revocations (incident_id, pn, revoked_before) VALUES (${incidentId}::uuid, ${pn}, now())
-    ON CONFLICT (incident_id, pn) DO UPDATE SET revoked_before = now()`.execute(db);
+    INSERT INTO notice_link_revocations (incident_id, pn, revoked_before) VALUES (${incidentId}::uuid, ${pn}, ${now})
+    ON CONFLICT (incident_id, pn) DO UPDATE SET revoked_before = EXCLUDED.revoked_before`.execute(db);
 }
 
 export interface PersonalView {

@@ -99,6 +99,15 @@ function pickLocale(
   return fallback;
 }
 
+/** If-None-Match with weak comparison (RFC 9110 §13.1.2): a list, `W/` prefixes (proxies that compress) or `*`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
+
 function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
@@ -288,6 +297,11 @@ export function publicSiteRoutes(deps: Deps) {
         .send(Buffer.from(branding.logo.dataBase64, 'base64'));
     });
 
+    // Anything else under /n/ is a public 404 (never the console), logged as the pattern, not the path typed.
+    app.get('/n/*', { config: PUBLIC, schema: { hide: true } }, async (request, reply) =>
+      notFound(request, reply),
+    );
+
     // ---- The notice and its feed --------------------------------------------------------------------
 
     app.get<{ Params: { slug: string } }>(
@@ -303,7 +317,7 @@ export function publicSiteRoutes(deps: Deps) {
           .header('cache-control', 'public, max-age=60')
           .header('vary', 'Accept-Language')
           .header('etag', rendered.etag);
-        if (request.headers['if-none-match'] === rendered.etag) return reply.code(304).send();
+        if (matchesEtag(request.headers['if-none-match'], rendered.etag)) return reply.code(304).send();
         return reply.send(rendered.html);
       },
     );

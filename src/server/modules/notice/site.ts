@@ -19,8 +19,8 @@ import { type PublishedUpdate, renderNoticePage, type SiteFrame } from './render
 /**
  * The published site of each incident: rendered once when something is published (the notice, an update,
  * new branding) into `notice_sites`, and served from memory. Each process checks the render version at most
- * once a second in the background, so a publication shows everywhere within a second and serving the page
- * costs no query.
+ * once a second (one indexed query, made by the first request after that second), so a publication by any
+ * process shows on the next request and nearly every request is served without a query.
  */
 export const BRANDING_KEY = 'notice_branding';
 
@@ -115,6 +115,7 @@ export async function renderSite(tx: Executor, incidentId: string, noticeUrl: st
     );
   }
   const feed = renderFeed({
+    incidentId,
     noticeUrl,
     slug: incident.public_slug,
     companyName: branding.companyName,
@@ -203,13 +204,18 @@ export function createSiteCache(db: Db) {
       const entry = entries.get(slug);
       const now = Date.now();
       if (entry) {
+        // Stale: the one request that notices reloads (one indexed query when nothing changed) and waits,
+        // so a publication by another process shows on the next request; the others keep being served.
         if (now - entry.checkedAt > REVALIDATE_MS && !entry.refreshing) {
           entry.refreshing = true;
-          load(slug, entry.site)
-            .then((site) => entries.set(slug, { site, checkedAt: Date.now(), refreshing: false }))
-            .catch(() => {
-              entry.refreshing = false;
-            });
+          try {
+            const site = await load(slug, entry.site);
+            entries.set(slug, { site, checkedAt: Date.now(), refreshing: false });
+            return site;
+          } catch (error) {
+            entry.refreshing = false;
+            throw error;
+          }
         }
         return entry.site;
       }

@@ -81,7 +81,7 @@ const en = {
   unsubscribed: 'You are unsubscribed and will not get further updates.',
   link_invalid_title: 'This link no longer works',
   link_invalid:
-    'The link may have expired, been replaced by a newer one, or been copied incompletely. Enter your email address or phone number and we will send a new link if it is in our records.',
+    'The link may have expired, been closed on all devices, or been copied incompletely. Enter your email address or phone number and we will send a new link if it is in our records.',
   me_title: 'What this incident means for you',
   me_intro: 'This page is only for you. It was opened from the private link we sent you.',
   me_exposed: 'What was exposed about you',
@@ -221,7 +221,7 @@ const es: Texts = {
   unsubscribed: 'Te has dado de baja y no recibirás más novedades.',
   link_invalid_title: 'Este enlace ya no funciona',
   link_invalid:
-    'Puede que el enlace haya caducado, que se haya sustituido por uno más reciente o que se copiara incompleto. Introduce tu correo o tu teléfono y te enviaremos un enlace nuevo si figura en nuestros registros.',
+    'Puede que el enlace haya caducado, que se haya cerrado en todos los dispositivos o que se copiara incompleto. Introduce tu correo o tu teléfono y te enviaremos un enlace nuevo si figura en nuestros registros.',
   me_title: 'Qué significa este incidente para ti',
   me_intro: 'Esta página es solo para ti. Se abrió desde el enlace privado que te enviamos.',
   me_exposed: 'Qué datos tuyos se expusieron',

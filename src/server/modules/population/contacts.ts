@@ -128,3 +128,34 @@ export async function findPersonPn(
     .executeTakeFirst();
   return row?.pn ?? null;
 }
+
+/**
+ * The most recent incident in which an email address or phone number belongs to an affected person, and
+ * that person (through the blind index, across incidents): what the inbox links a sender to.
+ */
+export async function findPersonAnywhere(
+  db: Executor,
+  crypto: PiiCrypto,
+  by: { email?: string | undefined; phone?: string | undefined },
+): Promise<{ incidentId: string; pn: number } | null> {
+  const lookup = by.email
+    ? blindLookup(crypto, { kind: 'email', value: by.email })
+    : by.phone
+      ? blindLookup(crypto, { kind: 'phone', value: by.phone })
+      : null;
+  if (!lookup) return null;
+  const row = await db
+    .selectFrom('source_records')
+    .innerJoin('record_people', (join) =>
+      join
+        .onRef('record_people.incident_id', '=', 'source_records.incident_id')
+        .onRef('record_people.rn', '=', 'source_records.rn'),
+    )
+    .innerJoin('incidents', 'incidents.id', 'source_records.incident_id')
+    .select(['record_people.incident_id', 'record_people.pn'])
+    .where(`source_records.${lookup.column}`, '=', lookup.index)
+    .orderBy('incidents.aware_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { incidentId: row.incident_id, pn: row.pn } : null;
+}

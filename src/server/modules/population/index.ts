@@ -25,7 +25,7 @@ export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto
   };
 }
 
-export { contactsFor, findPersonPn, type PersonContact } from './contacts.ts';
+export { contactsFor, findPersonAnywhere, findPersonPn, type PersonContact } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export type { Mapping } from './mapping.ts';
 export { normalizeEmail } from './normalize/email.ts';

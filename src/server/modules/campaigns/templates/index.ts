@@ -13,3 +13,4 @@ export { type BuildContextInput, buildContext, type NoticeContext, sampleContext
 export { requiredBlocks } from './required-blocks.ts';
 export { smsSegments } from './sms-segments.ts';
 export { TemplateError, type TemplateProblem } from './template-error.ts';
+export { checkTextTemplate, compileTextTemplate, type TextTemplate } from './text-template.ts';
