@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerInboxCommands } from './commands/inbox.ts';
 import { registerIncidentCommands, registerObligationCommands } from './commands/incidents.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerPeopleCommands } from './commands/people.ts';
@@ -27,6 +28,7 @@ registerObligationCommands(program);
 registerCampaignCommands(program);
 registerPeopleCommands(program);
 registerDemoCommand(program);
+registerInboxCommands(program);
 registerConfigCommand(program);
 
 try {

@@ -10,6 +10,7 @@ import { demoRoutes } from './demo.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
+import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
 import { createNoticeModule } from './modules/notice/index.ts';
@@ -38,6 +39,8 @@ export interface BuiltApp {
   campaigns: ReturnType<typeof createCampaignsModule>;
   /** The notice site: `serve` runs the sender of its messages. */
   notice: ReturnType<typeof createNoticeModule>;
+  /** The support inbox: `serve` gives its mailbox to the inbound SMTP listener. */
+  inbox: ReturnType<typeof createInboxModule>;
 }
 
 /** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
@@ -93,7 +96,11 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
 
   const population = createPopulationModule(ctx);
   const campaigns = createCampaignsModule(ctx);
-  const notice = createNoticeModule(ctx, { senders: campaigns.senders });
+  // The inbox answers through the notice site's message queue; the notice site files contact messages in
+  // the inbox: wired both ways here, each module knowing only a function of the other.
+  let notice: ReturnType<typeof createNoticeModule> | undefined;
+  const inbox = createInboxModule(ctx, { kick: () => notice?.messenger.kick() });
+  notice = createNoticeModule(ctx, { senders: campaigns.senders, onContact: inbox.ingest });
   const modules = [
     auth,
     createUsersModule(ctx),
@@ -104,6 +111,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     createObligationsModule(ctx),
     campaigns,
     notice,
+    inbox,
   ];
   await app.register(systemRoutes(ctx));
   await app.register(demoRoutes(ctx));
@@ -116,9 +124,9 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   app.addHook('onClose', async () => {
-    await notice.close();
+    await notice?.close();
     await campaigns.close();
   });
   await app.ready();
-  return { app, routes, importJobs: population.jobs, campaigns, notice };
+  return { app, routes, importJobs: population.jobs, campaigns, notice, inbox };
 }

@@ -153,7 +153,7 @@ export const configSchema = z
     CANDOR_INBOUND_SMTP_PORT: port
       .optional()
       .describe(
-        'Port of the built-in inbound SMTP listener (off when unset). It takes bounce reports sent to CANDOR_BOUNCE_ADDRESS.',
+        'Port of the built-in inbound SMTP listener (off when unset). It takes bounce reports sent to CANDOR_BOUNCE_ADDRESS and questions sent to CANDOR_SUPPORT_ADDRESSES.',
       ),
     CANDOR_BOUNCE_ADDRESS: z
       .email()
@@ -167,6 +167,39 @@ export const configSchema = z
       .min(10_000)
       .default(10_000_000)
       .describe('Largest inbound email accepted, in bytes.'),
+    CANDOR_SUPPORT_ADDRESSES: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const list = v
+          .split(',')
+          .map((a) => a.trim().toLowerCase())
+          .filter(Boolean);
+        for (const address of list) {
+          if (!z.email().safeParse(address).success) {
+            ctx.addIssue({ code: 'custom', message: `"${address}" is not an email address` });
+            return z.NEVER;
+          }
+        }
+        return list;
+      })
+      .describe(
+        'Comma-separated support addresses whose mail the inbound SMTP listener files in the support inbox (e.g. help@example.com).',
+      ),
+    CANDOR_ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(5_000_000)
+      .describe(
+        'Largest attachment kept from an inbound email (larger ones are dropped and noted); 0 keeps none.',
+      ),
+    INBOX_WEBHOOK_SECRET: z
+      .string()
+      .optional()
+      .describe(
+        'HMAC secret for /api/hooks/inbox/email and /api/hooks/sms/webhook/inbound (inbound email and SMS from a provider, signed like SMS webhooks).',
+      ),
     SMS_PROVIDER: z
       .enum(['none', 'twilio', 'webhook'])
       .default('none')

@@ -10,7 +10,7 @@ import { openRuntime, type Runtime } from './runtime.ts';
 export async function serve(): Promise<void> {
   const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
   const { config, logger } = runtime.ctx;
-  const { app, importJobs, campaigns, notice } = await buildApp(runtime.ctx);
+  const { app, importJobs, campaigns, notice, inbox } = await buildApp(runtime.ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url: config.publicUrl }, 'Candor is running');
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
@@ -47,13 +47,17 @@ export async function serve(): Promise<void> {
   // The notice site's own messages (lookup answers, confirmations, update notices).
   const siteMessages = notice.messenger.run(delivery.signal);
 
-  // The inbound SMTP listener (bounce reports), when a port is configured.
+  // The inbound SMTP listener (bounce reports, mail to the support addresses), when a port is configured.
   const inbound =
     config.CANDOR_INBOUND_SMTP_PORT !== undefined
-      ? startInboundSmtp({ ...runtime.ctx, engine: campaigns.engine })
+      ? startInboundSmtp({ ...runtime.ctx, engine: campaigns.engine }, [inbox.mailbox()])
       : null;
-  if (inbound)
-    logger.info({ port: config.CANDOR_INBOUND_SMTP_PORT }, 'inbound SMTP listening for bounce reports');
+  if (inbound) {
+    logger.info(
+      { port: config.CANDOR_INBOUND_SMTP_PORT, supportAddresses: config.CANDOR_SUPPORT_ADDRESSES.length },
+      'inbound SMTP listening for bounce reports and support mail',
+    );
+  }
 
   let isStopping = false;
   const stop = async (signal: string) => {

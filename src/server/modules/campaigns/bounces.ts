@@ -49,12 +49,26 @@ export async function parseDsn(raw: Buffer | string): Promise<Dsn | null> {
   };
 }
 
-export function startInboundSmtp(deps: {
-  db: Db;
-  config: Config;
-  logger: Logger;
-  engine: () => ReturnType<typeof createDeliveryEngine>;
-}): { close(): Promise<void>; port: () => number } {
+/** Another mailbox on the inbound listener (the support inbox): which recipients it takes, and delivery. */
+export interface InboundMailbox {
+  accepts(address: string): boolean;
+  deliver(raw: Buffer, envelope: { from: string | null; to: string[] }): Promise<void>;
+}
+
+/**
+ * The built-in inbound SMTP listener: bounce reports to CANDOR_BOUNCE_ADDRESS, and whatever the other
+ * mailboxes accept (support addresses); every other recipient is refused at RCPT TO with 550, a message over
+ * CANDOR_INBOUND_MAX_BYTES with 552, and a failure to store it with 451 (the sender retries later).
+ */
+export function startInboundSmtp(
+  deps: {
+    db: Db;
+    config: Config;
+    logger: Logger;
+    engine: () => ReturnType<typeof createDeliveryEngine>;
+  },
+  mailboxes: InboundMailbox[] = [],
+): { close(): Promise<void>; port: () => number } {
   const bounceAddress = deps.config.CANDOR_BOUNCE_ADDRESS?.toLowerCase();
   const maxBytes = deps.config.CANDOR_INBOUND_MAX_BYTES;
   const server = new SMTPServer({
@@ -64,7 +78,9 @@ export function startInboundSmtp(deps: {
     banner: 'Candor',
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (bounceAddress && address.address.toLowerCase() === bounceAddress) return callback();
+      const to = address.address.toLowerCase();
+      if (bounceAddress && to === bounceAddress) return callback();
+      if (mailboxes.some((m) => m.accepts(to))) return callback();
       return callback(Object.assign(new Error('No such mailbox here'), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
@@ -80,10 +96,19 @@ export function startInboundSmtp(deps: {
             Object.assign(new Error(`Message too large (limit ${maxBytes} bytes)`), { responseCode: 552 }),
           );
         }
-        void handleBounce(deps, Buffer.concat(chunks))
+        const raw = Buffer.concat(chunks);
+        const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+        const work: Array<Promise<unknown>> = [];
+        if (bounceAddress && recipients.includes(bounceAddress)) work.push(handleBounce(deps, raw));
+        for (const mailbox of mailboxes) {
+          const mine = recipients.filter((r) => mailbox.accepts(r));
+          if (mine.length > 0) work.push(mailbox.deliver(raw, { from, to: mine }));
+        }
+        void Promise.all(work)
           .then(() => callback())
           .catch((error: unknown) => {
-            deps.logger.warn({ err: error, session: session.id }, 'could not process an inbound bounce');
+            deps.logger.warn({ err: error, session: session.id }, 'could not process an inbound message');
             callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
           });
       });

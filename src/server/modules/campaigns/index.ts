@@ -10,7 +10,7 @@ import { receiptsRoutes } from './receipts.ts';
 import { createSenders, type Senders } from './senders.ts';
 
 export { CODE_CONTEXT } from './activation-codes.ts';
-export { handleBounce, parseDsn, startInboundSmtp } from './bounces.ts';
+export { handleBounce, type InboundMailbox, parseDsn, startInboundSmtp } from './bounces.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
 export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';
 export {
@@ -20,6 +20,7 @@ export {
   guidanceFor,
   maskEmail,
   maskPhone,
+  stripHtml,
   TemplateError,
   type TemplateProblem,
 } from './templates/index.ts';

@@ -21,7 +21,11 @@ export { readBranding } from './site.ts';
  */
 export function createNoticeModule(
   ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
-  options: { senders: () => Senders },
+  options: {
+    senders: () => Senders;
+    /** Where contact-form messages go (the support inbox); only `serve` takes them. */
+    onContact?: Parameters<typeof publicSiteRoutes>[0]['onContact'];
+  },
 ) {
   const sites = createSiteCache(ctx.db);
   const counters = createCounters(ctx.db, ctx.logger);
@@ -30,7 +34,15 @@ export function createNoticeModule(
   return {
     routes: [
       noticeRoutes({ ...ctx, sites, counters }),
-      publicSiteRoutes({ ...ctx, sites, messenger, counters }),
+      publicSiteRoutes({
+        ...ctx,
+        sites,
+        messenger,
+        counters,
+        onContact:
+          options.onContact ??
+          (() => Promise.reject(new Error('this process does not take contact-form messages'))),
+      }),
     ],
     messenger,
     /** Lets queued work finish: the message being sent, the counts not yet written. */

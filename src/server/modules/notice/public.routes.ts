@@ -2,7 +2,7 @@ import formBody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
-import { blindLookup, findPersonPn, normalizeEmail, normalizePhone } from '../population/index.ts';
+import { normalizeEmail, normalizePhone } from '../population/index.ts';
 import { CHALLENGE_SCRIPT } from './challenge-script.ts';
 import { type SiteLocale, siteLocales } from './content.ts';
 import type { Counters } from './counters.ts';
@@ -51,6 +51,15 @@ type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'> & {
   sites: SiteCache;
   messenger: SiteMessenger;
   counters: Counters;
+  /** Files a contact-form message in the support inbox. */
+  onContact: (message: {
+    channel: 'web';
+    from: string;
+    name: string | null;
+    body: string;
+    incidentId: string;
+    locale: string;
+  }) => Promise<unknown>;
 };
 
 const PUBLIC = { access: { public: true as const, reason: 'public notice site' } };
@@ -667,61 +676,21 @@ export function publicSiteRoutes(deps: Deps) {
             },
           });
         }
-        const sender = blindLookup(crypto, { kind: 'email', value: email! })!;
-        const pn = await findPersonPn(db, crypto, site.incidentId, { email: email! });
-        await db.transaction().execute(async (tx) => {
-          const open = await tx
-            .selectFrom('inbox_threads')
-            .select('id')
-            .where('sender_idx', '=', sender.index)
-            .where('channel', '=', 'web')
-            .where('incident_id', '=', site.incidentId)
-            .where('status', '<>', 'solved')
-            .orderBy('last_message_at', 'desc')
-            .limit(1)
-            .forUpdate()
-            .executeTakeFirst();
-          const threadId =
-            open?.id ??
-            (
-              await tx
-                .insertInto('inbox_threads')
-                .values({
-                  incident_id: site.incidentId,
-                  channel: 'web',
-                  sender_idx: sender.index,
-                  sender_sealed: crypto.encrypt(email!, 'inbox_threads.sender'),
-                  pn,
-                  locale: l,
-                })
-                .returning('id')
-                .executeTakeFirstOrThrow()
-            ).id;
-          await tx
-            .insertInto('inbox_messages')
-            .values({
-              thread_id: threadId,
-              direction: 'in',
-              sealed: crypto.encrypt(
-                JSON.stringify({ name: values.name.trim(), body: values.message.trim() }),
-                'inbox_messages.sealed',
-              ),
-            })
-            .execute();
-          if (open) {
-            await tx
-              .updateTable('inbox_threads')
-              .set({ last_message_at: new Date(), status: 'open' })
-              .where('id', '=', threadId)
-              .execute();
-          }
-          await enqueueSiteMessage(tx, crypto, site.incidentId, {
-            kind: 'contact_ack',
-            email: email!,
-            locale: l,
-          });
-          deps.counters.add(site.incidentId, 'contacts');
+        // Filed in the support inbox (threaded, linked, classified there); a confirmation goes to the sender.
+        await deps.onContact({
+          channel: 'web',
+          from: email!,
+          name: values.name.trim() || null,
+          body: values.message.trim(),
+          incidentId: site.incidentId,
+          locale: l,
         });
+        await enqueueSiteMessage(db, crypto, site.incidentId, {
+          kind: 'contact_ack',
+          email: email!,
+          locale: l,
+        });
+        deps.counters.add(site.incidentId, 'contacts');
         deps.messenger.kick();
         return contactPage(request, reply, site, { sent: true });
       },

@@ -12,5 +12,6 @@ export { maskEmail, maskPhone } from './masking.ts';
 export { type BuildContextInput, buildContext, type NoticeContext, sampleContext } from './notice-context.ts';
 export { requiredBlocks } from './required-blocks.ts';
 export { smsSegments } from './sms-segments.ts';
+export { stripHtml } from './strip-html.ts';
 export { TemplateError, type TemplateProblem } from './template-error.ts';
 export { checkTextTemplate, compileTextTemplate, type TextTemplate } from './text-template.ts';

@@ -1,0 +1,38 @@
+import type { PlatformContext } from '../../platform/context.ts';
+import { bulkReply } from './bulk.ts';
+import { inboundRoutes, supportMailbox } from './inbound.ts';
+import { inboxRoutes } from './inbox.routes.ts';
+import { type InboundMessage, ingest } from './ingest.ts';
+import { satisfactionRoutes } from './satisfaction.ts';
+import * as threads from './threads.service.ts';
+
+export type { InboundMessage, IngestResult } from './ingest.ts';
+
+/**
+ * The support inbox: questions from the notice site's contact form, email (the inbound SMTP listener's
+ * support addresses, a provider webhook) and SMS replies (provider webhooks), threaded per sender and
+ * channel, linked to the affected person, verified before anything is disclosed, answered one by one or in
+ * bulk through the notice site's message queue. `kick` wakes that queue's sender after a reply.
+ */
+export function createInboxModule(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  options: { kick: () => void },
+) {
+  const deps = { ...ctx, kick: options.kick };
+  return {
+    routes: [inboxRoutes(deps), inboundRoutes(ctx), satisfactionRoutes(ctx)],
+    /** Files a message (the notice site's contact form calls this). */
+    ingest: (message: InboundMessage) => ingest(ctx, message),
+    /** The support mailbox for the inbound SMTP listener. */
+    mailbox: () => supportMailbox(ctx),
+    service: {
+      list: (query: threads.ListQuery, meta: threads.Meta) => threads.listThreads(deps, query, meta),
+      get: (id: string, meta: threads.Meta) => threads.getThread(deps, id, meta),
+      bulkReply: (
+        input: Parameters<typeof bulkReply>[1],
+        meta: threads.Meta,
+        onProgress?: (done: number, total: number) => void,
+      ) => bulkReply(deps, input, meta, onProgress),
+    },
+  };
+}
