@@ -23,7 +23,10 @@ ALTER TABLE inbox_threads
   ADD CONSTRAINT inbox_threads_dsr CHECK ((dsr_kind IS NULL) = (dsr_due_at IS NULL));
 -- Sealed threads without an incident (a sender who matches nobody) are allowed.
 DROP INDEX inbox_threads_status_idx;
-CREATE INDEX inbox_threads_list_idx ON inbox_threads (status, priority DESC, last_message_at DESC);
+-- The list's order (priority, then most recent, then id as the tie-break of keyset paging): per status,
+-- and overall, so a filter matching many threads walks the order and stops at a page instead of sorting.
+CREATE INDEX inbox_threads_list_idx ON inbox_threads (status, priority DESC, last_message_at DESC, id DESC);
+CREATE INDEX inbox_threads_order_idx ON inbox_threads (priority DESC, last_message_at DESC, id DESC);
 CREATE INDEX inbox_threads_topics_idx ON inbox_threads USING gin (topics);
 CREATE INDEX inbox_threads_search_idx ON inbox_threads USING gin (search_terms);
 CREATE INDEX inbox_threads_sla_idx ON inbox_threads (sla_due_at) WHERE first_response_at IS NULL AND status <> 'solved';

@@ -30,6 +30,7 @@ export interface Meta {
 }
 type Status = 'open' | 'pending' | 'solved';
 const VERIFY_TTL_MS = 30 * 60_000;
+const TOTAL_CAP = 1_000;
 const DUE_SOON_MS = 2 * 3_600_000;
 
 export interface ListQuery {
@@ -214,36 +215,21 @@ export async function listThreads(deps: Deps, query: ListQuery, meta: Meta) {
     .limit(limit + 1)
     .execute()) as ThreadRow[];
   const page = rows.slice(0, limit);
-  const latest = page.length
-    ? await sql<{ thread_id: string; sealed: Buffer }>`
-        SELECT DISTINCT ON (thread_id) thread_id, sealed FROM inbox_messages
-        WHERE thread_id = ANY(${page.map((r) => r.id)}::uuid[]) AND direction = 'in' AND kind = 'message'
-        ORDER BY thread_id, id DESC`.execute(deps.db)
-    : { rows: [] };
-  const previews = new Map<string, string>();
-  for (const m of latest.rows) {
-    const body = (JSON.parse(await deps.crypto.decrypt(m.sealed, MESSAGE_CONTEXT)) as { body: string }).body;
-    previews.set(m.thread_id, body.replace(/\s+/g, ' ').slice(0, 140));
-  }
+  // Previews, the filtered total and the counts at once: independent reads on separate connections.
+  const [previews, total, overview] = await Promise.all([
+    previewsOf(
+      deps,
+      page.map((r) => r.id),
+    ),
+    // Counted up to a cap: past it the list says "1,000+", and counting a surge exactly costs a scan.
+    sql<{ n: string }>`SELECT count(*) AS n FROM (${filtered(deps.db, deps.crypto, query, actorId)
+      .select('t.id')
+      .limit(TOTAL_CAP + 1)}) capped`
+      .execute(deps.db)
+      .then((r) => r.rows[0]!),
+    inboxOverview(deps.db),
+  ]);
   const threads = await Promise.all(page.map((r) => summaryOf(deps, r, previews.get(r.id) ?? '')));
-  const total = await filtered(deps.db, deps.crypto, query, actorId)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const counts = await sql<{
-    open: string;
-    pending: string;
-    solved: string;
-    breached: string;
-    dsr_open: string;
-  }>`
-    SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'pending') AS pending,
-      count(*) FILTER (WHERE status = 'solved') AS solved,
-      count(*) FILTER (WHERE first_response_at IS NULL AND status <> 'solved' AND sla_due_at < now()) AS breached,
-      count(*) FILTER (WHERE dsr_kind IS NOT NULL AND dsr_completed_at IS NULL) AS dsr_open
-    FROM inbox_threads`.execute(deps.db);
-  const topics = await sql<{ topic: string; label: string; open: string }>`
-    SELECT r.topic, r.label, (SELECT count(*) FROM inbox_threads WHERE status = 'open' AND topics @> ARRAY[r.topic]) AS open
-    FROM inbox_rules r ORDER BY r.topic`.execute(deps.db);
   if (threads.length > 0) {
     await deps.db.transaction().execute((tx) =>
       recordAudit(tx, {
@@ -254,20 +240,89 @@ export async function listThreads(deps: Deps, query: ListQuery, meta: Meta) {
       }),
     );
   }
-  const c = counts.rows[0]!;
   return {
     threads,
-    total: Number(total.n),
+    total: Math.min(Number(total.n), TOTAL_CAP),
+    totalIsCapped: Number(total.n) > TOTAL_CAP,
     nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
-    counts: {
-      open: Number(c.open),
-      pending: Number(c.pending),
-      solved: Number(c.solved),
-      breached: Number(c.breached),
-      dsrOpen: Number(c.dsr_open),
-    },
-    topics: topics.rows.map((t) => ({ topic: t.topic, label: t.label, open: Number(t.open) })),
+    ...overview,
   };
+}
+
+/** The latest inbound message of each thread, decrypted and cut to a preview. */
+async function previewsOf(deps: Pick<Deps, 'db' | 'crypto'>, ids: string[]): Promise<Map<string, string>> {
+  const previews = new Map<string, string>();
+  if (ids.length === 0) return previews;
+  const latest = await sql<{ thread_id: string; sealed: Buffer }>`
+    SELECT DISTINCT ON (thread_id) thread_id, sealed FROM inbox_messages
+    WHERE thread_id = ANY(${ids}::uuid[]) AND direction = 'in' AND kind = 'message'
+    ORDER BY thread_id, id DESC`.execute(deps.db);
+  await Promise.all(
+    latest.rows.map(async (m) => {
+      const body = (JSON.parse(await deps.crypto.decrypt(m.sealed, MESSAGE_CONTEXT)) as { body: string })
+        .body;
+      previews.set(m.thread_id, body.replace(/\s+/g, ' ').slice(0, 140));
+    }),
+  );
+  return previews;
+}
+
+/**
+ * The counts above the list (per status, SLA breaches, open data requests, open threads per topic): one
+ * pass over the threads, refreshed at most every two seconds per process (in the background once there is
+ * a value), so a surge of agents refreshing does not rescan and no request waits for the scan.
+ */
+const OVERVIEW_TTL_MS = 2_000;
+type InboxOverview = {
+  counts: { open: number; pending: number; solved: number; breached: number; dsrOpen: number };
+  topics: Array<{ topic: string; label: string; open: number }>;
+};
+let overviewCache: { at: number; value: Promise<InboxOverview> } | null = null;
+
+export function inboxOverview(db: Executor): Promise<InboxOverview> {
+  if (overviewCache && Date.now() - overviewCache.at < OVERVIEW_TTL_MS) return overviewCache.value;
+  // Older than that: served as it is while one refresh runs (only the very first request waits).
+  const previous = overviewCache;
+  const value = (async () => {
+    const counts = await sql<{
+      open: string;
+      pending: string;
+      solved: string;
+      breached: string;
+      dsr_open: string;
+    }>`
+      SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'pending') AS pending,
+        count(*) FILTER (WHERE status = 'solved') AS solved,
+        count(*) FILTER (WHERE first_response_at IS NULL AND status <> 'solved' AND sla_due_at < now()) AS breached,
+        count(*) FILTER (WHERE dsr_kind IS NOT NULL AND dsr_completed_at IS NULL) AS dsr_open
+      FROM inbox_threads`.execute(db);
+    const topics = await sql<{ topic: string; label: string; open: string }>`
+      SELECT r.topic, r.label, coalesce(o.n, 0) AS open FROM inbox_rules r
+      LEFT JOIN (SELECT unnest(topics) AS topic, count(*) AS n FROM inbox_threads WHERE status = 'open' GROUP BY 1) o
+        ON o.topic = r.topic
+      ORDER BY r.topic`.execute(db);
+    const c = counts.rows[0]!;
+    return {
+      counts: {
+        open: Number(c.open),
+        pending: Number(c.pending),
+        solved: Number(c.solved),
+        breached: Number(c.breached),
+        dsrOpen: Number(c.dsr_open),
+      },
+      topics: topics.rows.map((t) => ({ topic: t.topic, label: t.label, open: Number(t.open) })),
+    };
+  })();
+  overviewCache = previous ? { at: Date.now(), value: previous.value } : { at: Date.now(), value };
+  value.then(
+    () => {
+      overviewCache = { at: Date.now(), value };
+    },
+    () => {
+      overviewCache = previous;
+    },
+  );
+  return previous ? previous.value : value;
 }
 
 async function threadRow(db: Executor, id: string, lock = false): Promise<ThreadRow> {
