@@ -19,6 +19,14 @@ import { CampaignPage, type CampaignTab, campaignTabs } from './pages/campaigns/
 import { CampaignsIndexPage } from './pages/campaigns/CampaignsIndexPage.tsx';
 import { NoticesPage } from './pages/campaigns/NoticesPage.tsx';
 import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
+import { InboxPage } from './pages/inbox/InboxPage.tsx';
+import { inboxSearch, parseInboxFilters } from './pages/inbox/inbox-filters.ts';
+import {
+  InboxSettingsPage,
+  type InboxSettingsTab,
+  inboxSettingsTabs,
+} from './pages/inbox/settings/InboxSettingsPage.tsx';
+import { ThreadPage } from './pages/inbox/ThreadPage.tsx';
 import { IncidentLayout } from './pages/incidents/IncidentLayout.tsx';
 import { IncidentsPage } from './pages/incidents/IncidentsPage.tsx';
 import { OverviewPage } from './pages/incidents/OverviewPage.tsx';
@@ -271,6 +279,51 @@ const campaignsIndexRoute = createRoute({
   component: CampaignsIndexPage,
 });
 
+/** The support inbox; its filters live in the address, so going back from a thread finds the same list. */
+const inboxRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/inbox',
+  validateSearch: (search: Record<string, unknown>) => inboxSearch(parseInboxFilters(search)),
+  component: function InboxRoute() {
+    const search = inboxRoute.useSearch();
+    const navigate = inboxRoute.useNavigate();
+    return (
+      <InboxPage
+        filters={parseInboxFilters(search)}
+        onFiltersChange={(next) => void navigate({ search: inboxSearch(next), replace: true })}
+      />
+    );
+  },
+});
+
+/** Macros, topic rules and first-response targets. */
+const inboxSettingsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/inbox/settings',
+  validateSearch: (search: Record<string, unknown>): { tab?: InboxSettingsTab | undefined } => ({
+    tab: inboxSettingsTabs.find((tab) => tab === search.tab),
+  }),
+  component: function InboxSettingsRoute() {
+    const { tab } = inboxSettingsRoute.useSearch();
+    const navigate = inboxSettingsRoute.useNavigate();
+    return (
+      <InboxSettingsPage
+        tab={tab}
+        onTabChange={(next) => void navigate({ search: { tab: next }, replace: true })}
+      />
+    );
+  },
+});
+
+const threadRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/inbox/$threadId',
+  component: function ThreadRoute() {
+    const { threadId } = threadRoute.useParams();
+    return <ThreadPage key={threadId} threadId={threadId} />;
+  },
+});
+
 /** Open obligations across incidents, soonest first, and the alerts raised as they near. */
 const deadlinesRoute = createRoute({
   getParentRoute: () => consoleRoute,
@@ -327,7 +380,9 @@ const routeTree = rootRoute.addChildren([
     deadlinesRoute,
     campaignsIndexRoute,
     noticeIndexRoute,
-    moduleRoute('/inbox', 'inbox'),
+    inboxRoute,
+    inboxSettingsRoute,
+    threadRoute,
     moduleRoute('/readiness', 'readiness'),
     moduleRoute('/insights', 'insights'),
     auditRoute,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import { createInboxModule } from '../../src/server/modules/inbox/index.ts';
-import { createNoticeModule } from '../../src/server/modules/notice/index.ts';
 import { type Client, clientFor, createIncident, ok } from '../incidents/helpers.ts';
+import { settleSiteMessages } from '../notice/more-helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
 import { createSignedInUser, createTestApp, type TestApp } from '../support/app.ts';
 
@@ -30,8 +29,8 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const inbox = () => createInboxModule(t.ctx, { kick: () => {} });
-const drain = () =>
-  createNoticeModule(t.ctx, { senders: createCampaignsModule(t.ctx).senders }).messenger.drain();
+// The app's own sender may hold the queue's rows: settling waits for them as well.
+const drain = () => settleSiteMessages(t);
 const sent = async () =>
   (await t.ctx.db.selectFrom('outbox_messages').select(['kind', 'sealed']).orderBy('id').execute()).map(
     async (r) => ({

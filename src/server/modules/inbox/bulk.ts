@@ -4,6 +4,7 @@ import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { notFound } from '../../platform/errors.ts';
 import { factsFor, macroContext, renderMacro } from './macros.service.ts';
 import {
+  askSatisfaction,
   type Deps,
   filtered,
   type ListQuery,
@@ -95,6 +96,8 @@ export async function bulkReply(
         if (sent) {
           replied += 1;
           sentTo.push(row.id);
+          // Closing with the answer asks, like a solve by hand, how we did.
+          if (input.close && row.status !== 'solved') await askSatisfaction(deps, tx, row);
         } else skipped += 1;
       }
       skipped += batch.length - rows.length;

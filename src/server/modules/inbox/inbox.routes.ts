@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { canCredential } from '../../../shared/permissions.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import { bulkReply } from './bulk.ts';
 import { inboxSettingsSchema } from './ingest.ts';
@@ -155,10 +156,11 @@ export function inboxRoutes(deps: threads.Deps): FastifyPluginAsyncZod {
       { config: write, schema: { tags, params: z.object({ macroId: z.uuid() }) } },
       async (request) => macros.deleteMacro(deps.db, request.params.macroId, requestMeta(request)),
     );
+    // Filled in for a verified requester, a macro carries their data: for the agents who answer.
     app.post(
       '/api/inbox/macros/:macroId/render',
       {
-        config: read,
+        config: write,
         schema: { tags, params: z.object({ macroId: z.uuid() }), body: z.object({ threadId: z.uuid() }) },
       },
       async (request) =>
@@ -172,9 +174,15 @@ export function inboxRoutes(deps: threads.Deps): FastifyPluginAsyncZod {
         schema: {
           tags,
           body: z.object({
+            // Strict: a mistyped or empty selection is refused, never read as "every open thread".
             filter: z.union([
-              z.object({ threadIds: z.array(z.uuid()).min(1).max(50_000) }),
-              listQuery.omit({ limit: true, cursor: true }),
+              z.strictObject({ threadIds: z.array(z.uuid()).min(1).max(50_000) }),
+              listQuery
+                .omit({ limit: true, cursor: true })
+                .strict()
+                .refine((f) => Object.values(f).some((v) => v !== undefined && v !== ''), {
+                  message: 'Choose threads, or at least one filter (status, topic, search…).',
+                }),
             ]),
             macroId: z.uuid(),
             close: z.boolean(),

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db, Executor } from '../../db/database.ts';
+import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { readSetting } from '../../platform/settings/settings.ts';
@@ -132,13 +133,16 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
       reason: isPhone ? 'the sender is not a phone number' : 'the sender is not an email address',
     };
   }
-  const body = message.body.slice(0, 100_000);
-  const subject = message.subject?.slice(0, 500) ?? null;
-  if (message.providerMessageId) {
+  // PostgreSQL text cannot hold NUL: stripped from everything stored as text, so such a message is filed.
+  const clean = (value: string) => value.replace(/\0/g, '');
+  const body = clean(message.body).slice(0, 100_000);
+  const subject = message.subject ? clean(message.subject).slice(0, 500) : null;
+  const providerMessageId = message.providerMessageId ? clean(message.providerMessageId).slice(0, 300) : null;
+  if (providerMessageId) {
     const seen = await db
       .selectFrom('inbox_messages')
       .select('id')
-      .where('provider_message_id', '=', message.providerMessageId)
+      .where('provider_message_id', '=', providerMessageId)
       .executeTakeFirst();
     if (seen) return { outcome: 'duplicate' };
   }
@@ -167,13 +171,20 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
 
   try {
     return await db.transaction().execute(async (tx) => {
+      // Serializes messages of one sender and channel: two arriving at once must not open two threads.
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbox:${message.channel}:${senderIdx.toString('hex')}`}, 0))`.execute(
+        tx,
+      );
       const open = await tx
         .selectFrom('inbox_threads')
-        .select(['id', 'dsr_kind'])
+        .select(['id', 'dsr_kind', 'dsr_completed_at'])
         .where('sender_idx', '=', senderIdx)
         .where('channel', '=', message.channel)
         .where('status', '<>', 'solved')
-        .$if(incidentId !== null, (q) => q.where('incident_id', '=', incidentId!))
+        // Web threads belong to the notice page they came from; email and SMS follow the sender.
+        .$if(message.channel === 'web' && incidentId !== null, (q) =>
+          q.where('incident_id', '=', incidentId!),
+        )
         .orderBy('last_message_at', 'desc')
         .limit(1)
         .forUpdate()
@@ -193,8 +204,13 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
             search_terms: sql<
               string[]
             >`ARRAY(SELECT DISTINCT unnest(search_terms || ${terms}::text[]) LIMIT 2000)`,
-            ...(found.dsrKind && !open.dsr_kind
-              ? { dsr_kind: found.dsrKind, dsr_due_at: dsrDeadline(now, jurisdiction) }
+            // A new request (none yet, or the last one completed) starts its own legal deadline.
+            ...(found.dsrKind && (!open.dsr_kind || open.dsr_completed_at)
+              ? {
+                  dsr_kind: found.dsrKind,
+                  dsr_due_at: dsrDeadline(now, jurisdiction),
+                  dsr_completed_at: null,
+                }
               : {}),
             ...(person ? { pn: person.pn, incident_id: person.incidentId } : {}),
           })
@@ -234,7 +250,7 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
             JSON.stringify({ name: message.name ?? null, subject, body }),
             MESSAGE_CONTEXT,
           ),
-          provider_message_id: message.providerMessageId ?? null,
+          provider_message_id: providerMessageId,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -243,8 +259,11 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
           .insertInto('inbox_attachments')
           .values({
             message_id: inserted.id,
-            filename_sealed: crypto.encrypt(file.filename.slice(0, 255) || 'attachment', FILENAME_CONTEXT),
-            content_type: file.contentType.slice(0, 200),
+            filename_sealed: crypto.encrypt(
+              clean(file.filename).slice(0, 255) || 'attachment',
+              FILENAME_CONTEXT,
+            ),
+            content_type: clean(file.contentType).slice(0, 200) || 'application/octet-stream',
             size: file.content.length,
             data_sealed: crypto.encryptBytes(file.content, ATTACHMENT_CONTEXT),
           })
@@ -276,10 +295,13 @@ async function closeVerification(
     .where('verified_at', 'is', null)
     .executeTakeFirst();
   if (!pending || new Date(pending.expires_at) < now || pending.attempts >= MAX_VERIFY_ATTEMPTS) return false;
-  const candidates = new Set(
-    body.match(/(?<!\d)\d{3}[\s-]?\d{3}(?!\d)/g)?.map((c) => c.replace(/\D/g, '')) ?? [],
-  );
-  for (const code of candidates) {
+  // Only the first few six-digit numbers of a message count, and a message quoting none of the code is one
+  // failed attempt: a reply full of guesses cannot brute-force the code.
+  const candidates = [
+    ...new Set(body.match(/(?<!\d)\d{3}[\s-]?\d{3}(?!\d)/g)?.map((c) => c.replace(/\D/g, '')) ?? []),
+  ];
+  if (candidates.length === 0) return false;
+  for (const code of candidates.slice(0, 3)) {
     if (verificationHash(crypto, threadId, code).equals(pending.code_hash)) {
       await tx
         .updateTable('inbox_verifications')
@@ -287,8 +309,19 @@ async function closeVerification(
         .where('thread_id', '=', threadId)
         .execute();
       await tx.updateTable('inbox_threads').set({ verified_at: now }).where('id', '=', threadId).execute();
+      await recordAudit(tx, {
+        actor: systemActor,
+        action: 'inbox.verified',
+        target: { type: 'inbox_thread', id: threadId },
+        details: { by: 'code quoted in a reply' },
+      });
       return true;
     }
   }
+  await tx
+    .updateTable('inbox_verifications')
+    .set({ attempts: sql<number>`attempts + 1` })
+    .where('thread_id', '=', threadId)
+    .execute();
   return false;
 }

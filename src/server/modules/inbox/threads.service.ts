@@ -15,6 +15,7 @@ import {
   SUBJECT_CONTEXT,
   verificationHash,
 } from './ingest.ts';
+import { satisfactionToken } from './satisfaction.ts';
 import { queryTerms } from './search.ts';
 
 /**
@@ -267,22 +268,21 @@ async function previewsOf(deps: Pick<Deps, 'db' | 'crypto'>, ids: string[]): Pro
   return previews;
 }
 
-/**
- * The counts above the list (per status, SLA breaches, open data requests, open threads per topic): one
- * pass over the threads, refreshed at most every two seconds per process (in the background once there is
- * a value), so a surge of agents refreshing does not rescan and no request waits for the scan.
- */
 const OVERVIEW_TTL_MS = 2_000;
 type InboxOverview = {
   counts: { open: number; pending: number; solved: number; breached: number; dsrOpen: number };
   topics: Array<{ topic: string; label: string; open: number }>;
 };
-let overviewCache: { at: number; value: Promise<InboxOverview> } | null = null;
+const overviewCache = new WeakMap<object, { at: number; value: Promise<InboxOverview> }>();
 
+/**
+ * The counts above the list (per status, SLA breaches, open data requests, open threads per topic): one
+ * pass over the threads, shared by every request of this process for two seconds (concurrent requests wait
+ * for the same pass), so a surge of agents refreshing does not rescan.
+ */
 export function inboxOverview(db: Executor): Promise<InboxOverview> {
-  if (overviewCache && Date.now() - overviewCache.at < OVERVIEW_TTL_MS) return overviewCache.value;
-  // Older than that: served as it is while one refresh runs (only the very first request waits).
-  const previous = overviewCache;
+  const cached = overviewCache.get(db);
+  if (cached && Date.now() - cached.at < OVERVIEW_TTL_MS) return cached.value;
   const value = (async () => {
     const counts = await sql<{
       open: string;
@@ -313,16 +313,9 @@ export function inboxOverview(db: Executor): Promise<InboxOverview> {
       topics: topics.rows.map((t) => ({ topic: t.topic, label: t.label, open: Number(t.open) })),
     };
   })();
-  overviewCache = previous ? { at: Date.now(), value: previous.value } : { at: Date.now(), value };
-  value.then(
-    () => {
-      overviewCache = { at: Date.now(), value };
-    },
-    () => {
-      overviewCache = previous;
-    },
-  );
-  return previous ? previous.value : value;
+  overviewCache.set(db, { at: Date.now(), value });
+  value.catch(() => overviewCache.delete(db));
+  return value;
 }
 
 async function threadRow(db: Executor, id: string, lock = false): Promise<ThreadRow> {
@@ -339,14 +332,14 @@ async function threadRow(db: Executor, id: string, lock = false): Promise<Thread
 }
 
 /** What the agent may know about the person: nothing but "affected in X" until verified. */
-async function personOf(deps: Deps, row: ThreadRow) {
+async function personOf(deps: Deps, row: ThreadRow, mayDisclose: boolean) {
   if (row.pn === null || !row.incident_id) return { linked: false as const };
   const base = {
     linked: true as const,
     incidentId: row.incident_id,
     incidentTitle: row.incident_title ?? '',
   };
-  if (!row.verified_at) {
+  if (!row.verified_at || !mayDisclose) {
     const v = await deps.db
       .selectFrom('inbox_verifications')
       .selectAll()
@@ -404,7 +397,7 @@ async function personOf(deps: Deps, row: ThreadRow) {
   };
 }
 
-export async function getThread(deps: Deps, id: string, meta: Meta) {
+export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclose?: boolean }) {
   const row = await threadRow(deps.db, id);
   const messages = await deps.db
     .selectFrom('inbox_messages as m')
@@ -456,7 +449,8 @@ export async function getThread(deps: Deps, id: string, meta: Meta) {
       };
     }),
   );
-  const person = await personOf(deps, row);
+  // What leaked is for the agents answering (inbox:reply), not for every role that may read the inbox.
+  const person = await personOf(deps, row, meta.mayDisclose ?? true);
   await deps.db.transaction().execute((tx) =>
     recordAudit(tx, {
       actor: meta.actor,
@@ -592,9 +586,8 @@ export async function addNote(deps: Deps, id: string, body: string, meta: Meta) 
 }
 
 /** The one-click satisfaction question, sent when a thread is solved. */
-async function askSatisfaction(deps: Deps, tx: Executor, row: ThreadRow): Promise<void> {
+export async function askSatisfaction(deps: Deps, tx: Executor, row: ThreadRow): Promise<void> {
   const { to, channel } = await destination(deps, row);
-  const { satisfactionToken } = await import('./satisfaction.ts');
   const url = `${deps.config.noticeUrl}/n/_rate/${satisfactionToken(deps.crypto, row.id)}`;
   const es = row.locale === 'es';
   const text = es

@@ -9,15 +9,6 @@ export interface ModuleInfo {
 }
 
 export const modules = {
-  inbox: {
-    title: 'Inbox',
-    permission: 'inbox:read',
-    emptyTitle: 'No inquiries yet',
-    description:
-      'Questions from affected people by web, email and SMS land here as threads. Agents verify who is asking ' +
-      'before they see what leaked, and answer with canned or bulk replies within the SLA. The inbox arrives ' +
-      'with the notice site.',
-  },
   readiness: {
     title: 'Readiness',
     permission: 'readiness:read',
