@@ -124,7 +124,7 @@ describe('the public notice site in Chromium', () => {
     await page.goto(link);
     await heading(page, 'What this incident means for you').waitFor();
     expect(new URL(page.url()).pathname).toBe(`${noticeUrl.pathname}/me`);
-    const body = await page.locator('main').innerText();
+    const body = await page.locator('main').textContent();
     expect(body).toContain('w•••@mail.example');
     expect(body).not.toContain(affectedEmail);
     expect(body).toContain('Your national identification number');

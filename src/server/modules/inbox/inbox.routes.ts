@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canCredential } from '../../../shared/permissions.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import { bulkReply } from './bulk.ts';
 import { inboxSettingsSchema } from './ingest.ts';

@@ -628,7 +628,7 @@ export async function updateThread(
           .select(['id', 'role', 'status'])
           .where('id', '=', input.assigneeId)
           .executeTakeFirst();
-        if (!user || user.status !== 'active' || !['agent', 'admin'].includes(user.role)) {
+        if (user?.status !== 'active' || !['agent', 'admin'].includes(user.role)) {
           throw new AppError('bad_request', 'Assign the thread to an active agent or admin.');
         }
       }

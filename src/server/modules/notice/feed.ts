@@ -18,9 +18,8 @@ export function renderFeed(input: {
   const locale = input.content.defaultLocale;
   const text = input.content.locales[locale]!;
   const page = `${input.noticeUrl}/n/${input.slug}`;
-  const updated = input.updates.reduce(
-    (latest, u) => (u.publishedAt > latest ? u.publishedAt : latest),
-    input.publishedAt,
+  const updated = new Date(
+    Math.max(input.publishedAt.getTime(), ...input.updates.map((u) => u.publishedAt.getTime())),
   );
   const entries = [...input.updates]
     .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime())

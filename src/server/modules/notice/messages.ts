@@ -289,8 +289,7 @@ export function createSiteMessenger(deps: Deps) {
       .select(['id', 'email_sealed', 'locale', 'status'])
       .where('id', '=', row.subscription_id!)
       .executeTakeFirst();
-    if (!subscription || subscription.status !== 'confirmed')
-      return { state: 'skipped', outcome: 'unsubscribed' };
+    if (subscription?.status !== 'confirmed') return { state: 'skipped', outcome: 'unsubscribed' };
     const update = await deps.db
       .selectFrom('notice_updates')
       .select(['content'])

@@ -190,7 +190,7 @@ export function publicSiteRoutes(deps: Deps) {
     }
 
     async function rateLimited(
-      request: FastifyRequest,
+      _request: FastifyRequest,
       reply: FastifyReply,
       frame: SiteFrame,
       incidentId: string,

@@ -189,9 +189,8 @@ export function renderNoticePage(
 ): string {
   const l = frame.locale;
   const text = content.locales[l] ?? content.locales[content.defaultLocale]!;
-  const lastChange = updates.reduce(
-    (latest, u) => (u.publishedAt > latest ? u.publishedAt : latest),
-    publishedAt,
+  const lastChange = new Date(
+    Math.max(publishedAt.getTime(), ...updates.map((u) => u.publishedAt.getTime())),
   );
   const section = (heading: string, id: string, body: string) =>
     body.trim()
