@@ -127,7 +127,9 @@ export interface TopicCount {
 
 export interface ThreadPage {
   threads: ThreadSummary[];
+  /** Counted up to 1,000; `totalIsCapped` says there are more. */
   total: number;
+  totalIsCapped: boolean;
   nextCursor: string | null;
   counts: ThreadCounts;
   topics: TopicCount[];

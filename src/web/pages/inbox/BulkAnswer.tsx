@@ -15,11 +15,13 @@ interface Props {
   loadedIds: string[];
   /** Threads matching the filter, loaded or not. */
   total: number;
+  /** More than `total` match (the server counts up to a cap). */
+  totalIsCapped: boolean;
   bulkFilter: BulkFilter;
 }
 
 /** The bar over the list once threads are ticked: widen to all matching, and answer them with a macro. */
-export function BulkAnswer({ control, loadedIds, total, bulkFilter }: Props) {
+export function BulkAnswer({ control, loadedIds, total, totalIsCapped, bulkFilter }: Props) {
   const { selection } = control;
   const [result, setResult] = useState<BulkReplyResult | null>(null);
   const count = selection.isAllMatching ? total : selection.ids.size;
@@ -34,12 +36,15 @@ export function BulkAnswer({ control, loadedIds, total, bulkFilter }: Props) {
         <Group gap="sm">
           <Text size="sm" fw={600} role="status">
             {selection.isAllMatching
-              ? `All ${plural(total, 'thread', 'threads')} matching this filter are selected.`
+              ? totalIsCapped
+                ? `All threads matching this filter (more than ${formatCount(total)}) are selected.`
+                : `All ${plural(total, 'thread', 'threads')} matching this filter are selected.`
               : `${plural(count, 'thread', 'threads')} selected.`}
           </Text>
           {!selection.isAllMatching && isLoadedAllSelected && total > loadedIds.length ? (
             <Button variant="subtle" size="compact-sm" onClick={() => control.selectAllMatching(loadedIds)}>
-              Select all {formatCount(total)} matching this filter
+              Select all {formatCount(total)}
+              {totalIsCapped ? '+' : ''} matching this filter
             </Button>
           ) : null}
           <Button variant="subtle" size="compact-sm" color="gray" onClick={control.clear}>

@@ -65,6 +65,7 @@ function Inbox({ filters, onFiltersChange }: Props) {
           control={selection}
           loadedIds={threads.map((t) => t.id)}
           total={first.total}
+          totalIsCapped={first.totalIsCapped}
           bulkFilter={bulkFilterOf(filters)}
         />
       ) : null}
@@ -93,8 +94,8 @@ function Inbox({ filters, onFiltersChange }: Props) {
           />
           <Group justify="space-between">
             <Text size="sm" c="dimmed" role="status">
-              Showing {formatCount(threads.length)} of {formatCount(first?.total ?? threads.length)}, highest
-              priority first.
+              Showing {formatCount(threads.length)} of {formatCount(first?.total ?? threads.length)}
+              {first?.totalIsCapped ? '+' : ''}, highest priority first.
             </Text>
             <Group gap="sm">
               <Button
