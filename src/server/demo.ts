@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { campaignInput } from '../shared/contracts/campaigns.ts';
 import { demoResponse } from '../shared/contracts/population.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
+import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createNoticeModule, noticeContentSchema } from './modules/notice/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
@@ -81,6 +82,7 @@ export async function createDemo(
   const { author, approver } = await demoStaff(ctx);
   const campaignId = await createDemoCampaign(ctx, incident.id, author, approver);
   const notice = await publishDemoNotice(ctx, incident.id, author, approver);
+  await seedDemoInbox(ctx, incident.id);
   return {
     incidentId: incident.id,
     imports,
@@ -110,6 +112,50 @@ async function demoStaff(ctx: Pick<PlatformContext, 'db'>): Promise<{ author: Ac
     author: await staff('demo-comms@candor.invalid', 'comms'),
     approver: await staff('demo-legal@candor.invalid', 'legal'),
   };
+}
+
+/**
+ * A few questions in the support inbox, as they arrive after a notice: by email, SMS and the contact form,
+ * from affected people (linked, not verified) and from someone who is not in the breach.
+ */
+async function seedDemoInbox(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  incidentId: string,
+) {
+  const inbox = createInboxModule(ctx, { kick: () => {} });
+  const questions: Parameters<typeof inbox.ingest>[0][] = [
+    {
+      channel: 'email',
+      from: 'tariq.okafor.369@post.example',
+      name: 'Tariq Okafor',
+      subject: 'Is this email real?',
+      body: 'I received an email saying my data was exposed. Is this real or a phishing scam? I am worried.',
+      providerMessageId: `demo:${incidentId}:1`,
+    },
+    {
+      channel: 'sms',
+      from: '+49 30 30000151',
+      body: 'Got your text about the breach. How do I get the free credit monitoring? Where is my activation code?',
+      providerMessageId: `demo:${incidentId}:2`,
+    },
+    {
+      channel: 'web',
+      from: 'yusuf.nakamura.572@example.net',
+      name: 'Yusuf Nakamura',
+      body: 'This is unacceptable. Delete my data and my account now, or I will talk to a lawyer.',
+      incidentId,
+      locale: 'en',
+    },
+    {
+      channel: 'email',
+      from: 'journalist@news.example',
+      name: 'A. Reporter',
+      subject: 'Press inquiry about the data incident',
+      body: 'I am a journalist writing a story about the exposed backup. Could you comment on how many customers were affected?',
+      providerMessageId: `demo:${incidentId}:4`,
+    },
+  ];
+  for (const question of questions) await inbox.ingest(question);
 }
 
 /** The demo's public notice from examples/notice.json: drafted by comms, approved by legal, published. */
