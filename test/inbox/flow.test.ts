@@ -43,6 +43,14 @@ const sent = async () =>
   );
 
 describe('the inbox', () => {
+  it('lists who a thread can be assigned to, for agents too (active agents and admins only)', async () => {
+    const body = ok<{ assignees: Array<{ id: string; role: string }> }>(
+      await agent.get('/api/inbox/assignees'),
+    );
+    expect(body.assignees.length).toBeGreaterThan(0);
+    expect(body.assignees.every((a) => a.role === 'agent' || a.role === 'admin')).toBe(true);
+  });
+
   it('links, verifies through the address on file, then discloses; replies on the channel', async () => {
     const stored = await inbox().ingest({
       channel: 'email',

@@ -140,6 +140,18 @@ export function inboxRoutes(deps: threads.Deps): FastifyPluginAsyncZod {
       },
     );
 
+    // Who a thread can be assigned to, for agents too (they may not list staff accounts).
+    app.get('/api/inbox/assignees', { config: read, schema: { tags } }, async () => ({
+      assignees: (
+        await deps.db
+          .selectFrom('users')
+          .select(['id', 'display_name', 'role'])
+          .where('status', '=', 'active')
+          .where('role', 'in', ['agent', 'admin'])
+          .orderBy('display_name')
+          .execute()
+      ).map((u) => ({ id: u.id, name: u.display_name || `${u.role} ${u.id.slice(0, 8)}`, role: u.role })),
+    }));
     app.get('/api/inbox/macros', { config: read, schema: { tags } }, async () => macros.listMacros(deps.db));
     app.post('/api/inbox/macros', { config: write, schema: { tags, body: macroBody } }, async (request) =>
       macros.saveMacro(deps.db, null, request.body, requestMeta(request)),

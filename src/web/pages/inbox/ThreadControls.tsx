@@ -4,11 +4,9 @@ import { threadStatuses } from '../../api/inbox-types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { useCan } from '../../components/useCan.ts';
-import { useStaff } from '../incidents/incident-queries.ts';
 import { Fact } from './Fact.tsx';
 import { threadStatusLabels } from './inbox-labels.ts';
-import { patchThread, useThreadChange } from './inbox-queries.ts';
+import { patchThread, useAssignees, useThreadChange } from './inbox-queries.ts';
 import { SlaTimer } from './SlaTimer.tsx';
 
 const statusOptions = threadStatuses.map((status) => ({ value: status, label: threadStatusLabels[status] }));
@@ -88,19 +86,12 @@ function AssigneeSelect({
   onChange: (assigneeId: string | null) => void;
 }) {
   const session = useActiveSession();
-  const canListStaff = useCan('users:read');
-  const staff = useStaff(canListStaff);
+  const assignees = useAssignees();
   const people = new Map<string, string>([
     [session.user.id, `${session.user.displayName || session.user.email} (me)`],
   ]);
-  for (const user of staff.data?.users ?? []) {
-    if (
-      user.status === 'active' &&
-      (user.role === 'agent' || user.role === 'admin') &&
-      !people.has(user.id)
-    ) {
-      people.set(user.id, user.displayName ? `${user.displayName} (${user.email})` : user.email);
-    }
+  for (const user of assignees.data?.assignees ?? []) {
+    if (!people.has(user.id)) people.set(user.id, user.name);
   }
   if (thread.assignee && !people.has(thread.assignee.id))
     people.set(thread.assignee.id, thread.assignee.name);
@@ -119,7 +110,7 @@ function AssigneeSelect({
         searchable
         disabled={disabled}
       />
-      <ErrorAlert error={staff.error} />
+      <ErrorAlert error={assignees.error} />
     </>
   );
 }

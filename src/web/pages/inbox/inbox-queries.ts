@@ -45,6 +45,20 @@ export function threadQuery(threadId: string) {
   });
 }
 
+/** Active agents and admins a thread can be assigned to (readable by agents, unlike the staff list). */
+export function useAssignees() {
+  return useQuery({
+    queryKey: ['inbox', 'assignees'] as const,
+    queryFn: ({ signal }) =>
+      api.get<{ assignees: Array<{ id: string; name: string; role: string }> }>(
+        `${inboxPath}/assignees`,
+        undefined,
+        signal,
+      ),
+    staleTime: 60_000,
+  });
+}
+
 export const macrosQuery = queryOptions({
   queryKey: inboxKeys.macros,
   queryFn: ({ signal }) => api.get<{ macros: Macro[] }>(`${inboxPath}/macros`, undefined, signal),
