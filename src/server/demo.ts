@@ -184,6 +184,13 @@ async function createDemoCampaign(
 ): Promise<string> {
   const campaigns = createCampaignsModule(ctx);
   const file = campaignInput.parse(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'campaign.json'), 'utf8')));
+  // The notices send people to this incident's own notice site to check their verification code.
+  const { public_slug: slug } = await ctx.db
+    .selectFrom('incidents')
+    .select('public_slug')
+    .where('id', '=', incidentId)
+    .executeTakeFirstOrThrow();
+  file.contact = { ...file.contact, url: `${ctx.config.noticeUrl}/n/${slug}/verify` };
   let campaign = await campaigns.service.create(incidentId, file, { actor: author });
   // Synthetic credit-monitoring codes, a few more than the people eligible for one.
   const codes = Array.from(
