@@ -8,9 +8,9 @@ import {
   type Deps,
   filtered,
   type ListQuery,
+  lockThreadRows,
   type Meta,
   sendReply,
-  type ThreadRow,
 } from './threads.service.ts';
 
 /**
@@ -54,40 +54,7 @@ export async function bulkReply(
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
     await deps.db.transaction().execute(async (tx) => {
-      const rows = (await tx
-        .selectFrom('inbox_threads as t')
-        .leftJoin('incidents as i', 'i.id', 't.incident_id')
-        .leftJoin('users as u', 'u.id', 't.assignee_id')
-        .select([
-          't.id',
-          't.channel',
-          't.status',
-          't.topics',
-          't.priority',
-          't.sentiment',
-          't.pn',
-          't.incident_id',
-          'i.title as incident_title',
-          't.verified_at',
-          't.assignee_id',
-          'u.display_name as assignee_name',
-          't.sender_sealed',
-          't.subject_sealed',
-          't.messages',
-          't.created_at',
-          't.last_message_at',
-          't.first_response_at',
-          't.sla_due_at',
-          't.dsr_kind',
-          't.dsr_due_at',
-          't.dsr_completed_at',
-          't.satisfaction',
-          't.locale',
-        ])
-        .where('t.id', 'in', batch)
-        .orderBy('t.id')
-        .forUpdate('t')
-        .execute()) as ThreadRow[];
+      const rows = await lockThreadRows(tx, batch);
       const sentTo: string[] = [];
       for (const row of rows) {
         const { context } = macroContext(await factsFor(deps, row));

@@ -67,7 +67,6 @@ export function inboxRoutes(deps: threads.Deps): FastifyPluginAsyncZod {
           body: z.object({
             body: z.string().min(1).max(20_000),
             subject: z.string().max(300).nullable().optional(),
-            macroId: z.uuid().optional(),
             status: status.optional(),
           }),
         },

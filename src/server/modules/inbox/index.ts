@@ -1,5 +1,4 @@
 import type { PlatformContext } from '../../platform/context.ts';
-import { bulkReply } from './bulk.ts';
 import { inboundRoutes, supportMailbox } from './inbound.ts';
 import { inboxRoutes } from './inbox.routes.ts';
 import { type InboundMessage, ingest } from './ingest.ts';
@@ -27,12 +26,6 @@ export function createInboxModule(
     mailbox: () => supportMailbox(ctx),
     service: {
       list: (query: threads.ListQuery, meta: threads.Meta) => threads.listThreads(deps, query, meta),
-      get: (id: string, meta: threads.Meta) => threads.getThread(deps, id, meta),
-      bulkReply: (
-        input: Parameters<typeof bulkReply>[1],
-        meta: threads.Meta,
-        onProgress?: (done: number, total: number) => void,
-      ) => bulkReply(deps, input, meta, onProgress),
     },
   };
 }

@@ -318,6 +318,20 @@ export function inboxOverview(db: Executor): Promise<InboxOverview> {
   return value;
 }
 
+/** Several threads as the services read them, locked for the caller's transaction (bulk replies). */
+export async function lockThreadRows(tx: Executor, ids: readonly string[]): Promise<ThreadRow[]> {
+  if (ids.length === 0) return [];
+  return (await tx
+    .selectFrom('inbox_threads as t')
+    .leftJoin('incidents as i', 'i.id', 't.incident_id')
+    .leftJoin('users as u', 'u.id', 't.assignee_id')
+    .select(threadColumns)
+    .where('t.id', 'in', ids as string[])
+    .orderBy('t.id')
+    .forUpdate('t')
+    .execute()) as ThreadRow[];
+}
+
 async function threadRow(db: Executor, id: string, lock = false): Promise<ThreadRow> {
   let q = db
     .selectFrom('inbox_threads as t')

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Senders } from '../campaigns/index.ts';
-import type { NoticeContent, UpdateContent } from './content.ts';
+import type { NoticeContent } from './content.ts';
 import { createCounters } from './counters.ts';
 import { createSiteMessenger } from './messages.ts';
 import { noticeRoutes } from './notice.routes.ts';
@@ -60,19 +60,6 @@ export function createNoticeModule(
         const result = await service.publishVersion(ctx, incidentId, versionId, meta);
         sites.invalidate();
         return result;
-      },
-      createUpdate: (incidentId: string, content: UpdateContent, meta: Meta) =>
-        service.createUpdate(ctx, incidentId, content, meta),
-      approveUpdate: (incidentId: string, updateId: string, meta: Meta) =>
-        service.approveUpdate(ctx, incidentId, updateId, meta),
-      publishUpdate: async (incidentId: string, updateId: string, meta: Meta) => {
-        const result = await service.publishUpdate(ctx, incidentId, updateId, meta);
-        sites.invalidate();
-        return result;
-      },
-      stats: async (incidentId: string) => {
-        await counters.flush();
-        return service.stats(ctx.db, incidentId);
       },
     },
   };

@@ -306,6 +306,29 @@ export function publicSiteRoutes(deps: Deps) {
         .send(Buffer.from(branding.logo.dataBase64, 'base64'));
     });
 
+    /** A route of a published notice site: the public 404 page when the slug has none. */
+    function siteRoute(
+      method: 'GET' | 'POST',
+      url: string,
+      handler: (
+        request: FastifyRequest<{ Params: { slug: string } }>,
+        reply: FastifyReply,
+        site: PublishedSite,
+      ) => Promise<unknown>,
+    ) {
+      app.route<{ Params: { slug: string } }>({
+        method,
+        url,
+        config: PUBLIC,
+        schema: { hide: true },
+        handler: async (request, reply) => {
+          const site = await deps.sites.get(request.params.slug);
+          if (!site) return notFound(request, reply);
+          return handler(request, reply, site);
+        },
+      });
+    }
+
     // Anything else under /n/ is a public 404 (never the console), logged as the pattern, not the path typed.
     app.get('/n/*', { config: PUBLIC, schema: { hide: true } }, async (request, reply) =>
       notFound(request, reply),
@@ -313,36 +336,24 @@ export function publicSiteRoutes(deps: Deps) {
 
     // ---- The notice and its feed --------------------------------------------------------------------
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        const locale = pickLocale(request, site.locales, site.defaultLocale);
-        const rendered = site.pages[locale] ?? site.pages[site.defaultLocale]!;
-        reply
-          .header('content-type', 'text/html; charset=utf-8')
-          .header('cache-control', 'public, max-age=60')
-          .header('vary', 'Accept-Language')
-          .header('etag', rendered.etag);
-        if (matchesEtag(request.headers['if-none-match'], rendered.etag)) return reply.code(304).send();
-        return reply.send(rendered.html);
-      },
-    );
+    siteRoute('GET', '/n/:slug', async (request, reply, site) => {
+      const locale = pickLocale(request, site.locales, site.defaultLocale);
+      const rendered = site.pages[locale] ?? site.pages[site.defaultLocale]!;
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'public, max-age=60')
+        .header('vary', 'Accept-Language')
+        .header('etag', rendered.etag);
+      if (matchesEtag(request.headers['if-none-match'], rendered.etag)) return reply.code(304).send();
+      return reply.send(rendered.html);
+    });
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug/feed.atom',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        return reply
-          .header('content-type', 'application/atom+xml; charset=utf-8')
-          .header('cache-control', 'public, max-age=60')
-          .send(site.feed);
-      },
-    );
+    siteRoute('GET', '/n/:slug/feed.atom', async (_request, reply, site) => {
+      return reply
+        .header('content-type', 'application/atom+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=60')
+        .send(site.feed);
+    });
 
     // ---- Am I affected? -----------------------------------------------------------------------------
 
@@ -390,78 +401,66 @@ export function publicSiteRoutes(deps: Deps) {
       );
     }
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug/lookup',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        return lookupPage(request, reply, site, {});
-      },
-    );
+    siteRoute('GET', '/n/:slug/lookup', async (request, reply, site) => {
+      return lookupPage(request, reply, site, {});
+    });
 
-    app.post<{ Params: { slug: string } }>(
-      '/n/:slug/lookup',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        const frame = await frameOf(request, site.slug, site);
-        const path = `/n/${site.slug}/lookup`;
-        if (!checkFormToken(crypto, field(request.body, 'form'), 'lookup', site.incidentId)) {
-          return page(
-            reply,
-            frame,
-            400,
-            path,
-            t(frame.locale, 'lookup_title'),
-            `${messageBox('error', t(frame.locale, 'bad_form'), '')}<p><a href="${path}">${esc(t(frame.locale, 'lookup_title'))}</a></p>`,
-          );
-        }
-        const limits = limitsFor(
-          'lookup',
-          request,
-          config.CANDOR_LOOKUP_PER_IP,
-          config.CANDOR_LOOKUP_PER_NETWORK,
-          config.CANDOR_LOOKUP_GLOBAL,
+    siteRoute('POST', '/n/:slug/lookup', async (request, reply, site) => {
+      const frame = await frameOf(request, site.slug, site);
+      const path = `/n/${site.slug}/lookup`;
+      if (!checkFormToken(crypto, field(request.body, 'form'), 'lookup', site.incidentId)) {
+        return page(
+          reply,
+          frame,
+          400,
+          path,
+          t(frame.locale, 'lookup_title'),
+          `${messageBox('error', t(frame.locale, 'bad_form'), '')}<p><a href="${path}">${esc(t(frame.locale, 'lookup_title'))}</a></p>`,
         );
-        const hit = await hitLimits(db, crypto, limits);
-        if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
-        const raw = field(request.body, 'identifier').trim();
-        if (config.CANDOR_PUBLIC_RATE_LIMITS) {
-          const siteWide = hit.counts[2] ?? 0;
-          if (config.CANDOR_LOOKUP_CHALLENGE_AT === 0 || siteWide > config.CANDOR_LOOKUP_CHALLENGE_AT) {
-            const challenge = field(request.body, 'challenge');
-            const solved =
-              checkSolution(
-                crypto,
-                challenge,
-                field(request.body, 'pow'),
-                config.CANDOR_LOOKUP_CHALLENGE_BITS,
-              ) && (await spendOnce(db, crypto, challenge, TEN_MINUTES));
-            if (!solved)
-              return lookupPage(request, reply, site, {
-                challengeMissing: true,
-                identifier: raw.slice(0, MAX_IDENTIFIER),
-              });
-          }
+      }
+      const limits = limitsFor(
+        'lookup',
+        request,
+        config.CANDOR_LOOKUP_PER_IP,
+        config.CANDOR_LOOKUP_PER_NETWORK,
+        config.CANDOR_LOOKUP_GLOBAL,
+      );
+      const hit = await hitLimits(db, crypto, limits);
+      if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
+      const raw = field(request.body, 'identifier').trim();
+      if (config.CANDOR_PUBLIC_RATE_LIMITS) {
+        const siteWide = hit.counts[2] ?? 0;
+        if (config.CANDOR_LOOKUP_CHALLENGE_AT === 0 || siteWide > config.CANDOR_LOOKUP_CHALLENGE_AT) {
+          const challenge = field(request.body, 'challenge');
+          const solved =
+            checkSolution(
+              crypto,
+              challenge,
+              field(request.body, 'pow'),
+              config.CANDOR_LOOKUP_CHALLENGE_BITS,
+            ) && (await spendOnce(db, crypto, challenge, TEN_MINUTES));
+          if (!solved)
+            return lookupPage(request, reply, site, {
+              challengeMissing: true,
+              identifier: raw.slice(0, MAX_IDENTIFIER),
+            });
         }
-        deps.counters.add(site.incidentId, 'lookups');
-        // The same page whatever was typed; the answer, if any, goes to the address itself.
-        const email = raw.includes('@') && raw.length <= MAX_IDENTIFIER ? normalizeEmail(raw) : null;
-        const phone = !email && raw.length <= 40 ? normalizePhone(raw, null) : null;
-        if (email || phone) {
-          await enqueueSiteMessage(db, crypto, site.incidentId, {
-            kind: 'lookup',
-            identifier: (email ?? phone)!,
-            channel: email ? 'email' : 'sms',
-            locale: frame.locale,
-          });
-          deps.messenger.kick();
-        }
-        return lookupPage(request, reply, site, { sent: true });
-      },
-    );
+      }
+      deps.counters.add(site.incidentId, 'lookups');
+      // The same page whatever was typed; the answer, if any, goes to the address itself.
+      const email = raw.includes('@') && raw.length <= MAX_IDENTIFIER ? normalizeEmail(raw) : null;
+      const phone = !email && raw.length <= 40 ? normalizePhone(raw, null) : null;
+      if (email || phone) {
+        await enqueueSiteMessage(db, crypto, site.incidentId, {
+          kind: 'lookup',
+          identifier: (email ?? phone)!,
+          channel: email ? 'email' : 'sms',
+          locale: frame.locale,
+        });
+        deps.messenger.kick();
+      }
+      return lookupPage(request, reply, site, { sent: true });
+    });
 
     // ---- Is this notice genuine? --------------------------------------------------------------------
 
@@ -509,50 +508,38 @@ export function publicSiteRoutes(deps: Deps) {
       );
     }
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug/verify',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        return verifyPage(request, reply, site, null);
-      },
-    );
+    siteRoute('GET', '/n/:slug/verify', async (request, reply, site) => {
+      return verifyPage(request, reply, site, null);
+    });
 
-    app.post<{ Params: { slug: string } }>(
-      '/n/:slug/verify',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        const frame = await frameOf(request, site.slug, site);
-        const path = `/n/${site.slug}/verify`;
-        if (!checkFormToken(crypto, field(request.body, 'form'), 'verify', site.incidentId)) {
-          return page(
-            reply,
-            frame,
-            400,
-            path,
-            t(frame.locale, 'verify_title'),
-            `${messageBox('error', t(frame.locale, 'bad_form'), '')}<p><a href="${path}">${esc(t(frame.locale, 'verify_title'))}</a></p>`,
-          );
-        }
-        const hit = await hitLimits(db, crypto, limitsFor('verify', request, 30, 300));
-        if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
-        const typed = field(request.body, 'code').slice(0, 40);
-        const code = typed.replace(/[\s-]/g, '').toUpperCase();
-        if (!/^[0-9A-F]{12}$/.test(code))
-          return verifyPage(request, reply, site, { kind: 'malformed', code: typed });
-        const found = await sql<{ ok: number }>`
+    siteRoute('POST', '/n/:slug/verify', async (request, reply, site) => {
+      const frame = await frameOf(request, site.slug, site);
+      const path = `/n/${site.slug}/verify`;
+      if (!checkFormToken(crypto, field(request.body, 'form'), 'verify', site.incidentId)) {
+        return page(
+          reply,
+          frame,
+          400,
+          path,
+          t(frame.locale, 'verify_title'),
+          `${messageBox('error', t(frame.locale, 'bad_form'), '')}<p><a href="${path}">${esc(t(frame.locale, 'verify_title'))}</a></p>`,
+        );
+      }
+      const hit = await hitLimits(db, crypto, limitsFor('verify', request, 30, 300));
+      if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
+      const typed = field(request.body, 'code').slice(0, 40);
+      const code = typed.replace(/[\s-]/g, '').toUpperCase();
+      if (!/^[0-9A-F]{12}$/.test(code))
+        return verifyPage(request, reply, site, { kind: 'malformed', code: typed });
+      const found = await sql<{ ok: number }>`
           SELECT 1 AS ok FROM deliveries
           WHERE incident_id = ${site.incidentId}::uuid AND verification_code = ${code}
             AND state IN ('sent', 'delivered', 'bounced', 'fell_back')
           LIMIT 1`.execute(db);
-        const genuine = found.rows.length > 0;
-        deps.counters.add(site.incidentId, genuine ? 'verifyGenuine' : 'verifyUnknown');
-        return verifyPage(request, reply, site, { kind: genuine ? 'genuine' : 'unknown', code });
-      },
-    );
+      const genuine = found.rows.length > 0;
+      deps.counters.add(site.incidentId, genuine ? 'verifyGenuine' : 'verifyUnknown');
+      return verifyPage(request, reply, site, { kind: genuine ? 'genuine' : 'unknown', code });
+    });
 
     // ---- Contact form -------------------------------------------------------------------------------
 
@@ -629,72 +616,60 @@ export function publicSiteRoutes(deps: Deps) {
       );
     }
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug/contact',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        return contactPage(request, reply, site, {});
-      },
-    );
+    siteRoute('GET', '/n/:slug/contact', async (request, reply, site) => {
+      return contactPage(request, reply, site, {});
+    });
 
-    app.post<{ Params: { slug: string } }>(
-      '/n/:slug/contact',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        const frame = await frameOf(request, site.slug, site);
-        const l = frame.locale;
-        const path = `/n/${site.slug}/contact`;
-        const values = {
-          name: field(request.body, 'name'),
-          email: field(request.body, 'email'),
-          message: field(request.body, 'message'),
-        };
-        if (!checkFormToken(crypto, field(request.body, 'form'), 'contact', site.incidentId)) {
-          return contactPage(request, reply, site, { values, errors: { form: t(l, 'bad_form') } });
-        }
-        const hit = await hitLimits(db, crypto, limitsFor('contact', request, 5, 30, 5_000));
-        if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
-        const errors: Record<string, string> = {};
-        const email = values.email.length <= MAX_IDENTIFIER ? normalizeEmail(values.email) : null;
-        if (values.name.length > 200) errors.name = t(l, 'too_long');
-        if (!values.email.trim()) errors.email = t(l, 'required');
-        else if (values.email.length > MAX_IDENTIFIER) errors.email = t(l, 'too_long');
-        else if (!email) errors.email = t(l, 'bad_email');
-        if (!values.message.trim()) errors.message = t(l, 'required');
-        else if (values.message.length > 5000) errors.message = t(l, 'too_long');
-        if (Object.keys(errors).length > 0) {
-          return contactPage(request, reply, site, {
-            errors,
-            values: {
-              name: values.name.slice(0, 200),
-              email: values.email.slice(0, MAX_IDENTIFIER),
-              message: values.message.slice(0, 5000),
-            },
-          });
-        }
-        // Filed in the support inbox (threaded, linked, classified there); a confirmation goes to the sender.
-        await deps.onContact({
-          channel: 'web',
-          from: email!,
-          name: values.name.trim() || null,
-          body: values.message.trim(),
-          incidentId: site.incidentId,
-          locale: l,
+    siteRoute('POST', '/n/:slug/contact', async (request, reply, site) => {
+      const frame = await frameOf(request, site.slug, site);
+      const l = frame.locale;
+      const path = `/n/${site.slug}/contact`;
+      const values = {
+        name: field(request.body, 'name'),
+        email: field(request.body, 'email'),
+        message: field(request.body, 'message'),
+      };
+      if (!checkFormToken(crypto, field(request.body, 'form'), 'contact', site.incidentId)) {
+        return contactPage(request, reply, site, { values, errors: { form: t(l, 'bad_form') } });
+      }
+      const hit = await hitLimits(db, crypto, limitsFor('contact', request, 5, 30, 5_000));
+      if (hit.exceeded) return rateLimited(request, reply, frame, site.incidentId, hit.retryAfterMs, path);
+      const errors: Record<string, string> = {};
+      const email = values.email.length <= MAX_IDENTIFIER ? normalizeEmail(values.email) : null;
+      if (values.name.length > 200) errors.name = t(l, 'too_long');
+      if (!values.email.trim()) errors.email = t(l, 'required');
+      else if (values.email.length > MAX_IDENTIFIER) errors.email = t(l, 'too_long');
+      else if (!email) errors.email = t(l, 'bad_email');
+      if (!values.message.trim()) errors.message = t(l, 'required');
+      else if (values.message.length > 5000) errors.message = t(l, 'too_long');
+      if (Object.keys(errors).length > 0) {
+        return contactPage(request, reply, site, {
+          errors,
+          values: {
+            name: values.name.slice(0, 200),
+            email: values.email.slice(0, MAX_IDENTIFIER),
+            message: values.message.slice(0, 5000),
+          },
         });
-        await enqueueSiteMessage(db, crypto, site.incidentId, {
-          kind: 'contact_ack',
-          email: email!,
-          locale: l,
-        });
-        deps.counters.add(site.incidentId, 'contacts');
-        deps.messenger.kick();
-        return contactPage(request, reply, site, { sent: true });
-      },
-    );
+      }
+      // Filed in the support inbox (threaded, linked, classified there); a confirmation goes to the sender.
+      await deps.onContact({
+        channel: 'web',
+        from: email!,
+        name: values.name.trim() || null,
+        body: values.message.trim(),
+        incidentId: site.incidentId,
+        locale: l,
+      });
+      await enqueueSiteMessage(db, crypto, site.incidentId, {
+        kind: 'contact_ack',
+        email: email!,
+        locale: l,
+      });
+      deps.counters.add(site.incidentId, 'contacts');
+      deps.messenger.kick();
+      return contactPage(request, reply, site, { sent: true });
+    });
 
     // ---- Subscriptions ------------------------------------------------------------------------------
 
@@ -734,70 +709,58 @@ export function publicSiteRoutes(deps: Deps) {
       );
     }
 
-    app.get<{ Params: { slug: string } }>(
-      '/n/:slug/subscribe',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        return subscribePage(request, reply, site, {});
-      },
-    );
+    siteRoute('GET', '/n/:slug/subscribe', async (request, reply, site) => {
+      return subscribePage(request, reply, site, {});
+    });
 
-    app.post<{ Params: { slug: string } }>(
-      '/n/:slug/subscribe',
-      { config: PUBLIC, schema: { hide: true } },
-      async (request, reply) => {
-        const site = await deps.sites.get(request.params.slug);
-        if (!site) return notFound(request, reply);
-        const frame = await frameOf(request, site.slug, site);
-        const l = frame.locale;
-        const typed = field(request.body, 'email');
-        if (!checkFormToken(crypto, field(request.body, 'form'), 'subscribe', site.incidentId)) {
-          return subscribePage(request, reply, site, {
-            error: t(l, 'bad_form'),
-            value: typed.slice(0, MAX_IDENTIFIER),
-          });
-        }
-        const hit = await hitLimits(db, crypto, limitsFor('subscribe', request, 10, 60, 10_000));
-        if (hit.exceeded)
-          return rateLimited(
-            request,
-            reply,
-            frame,
-            site.incidentId,
-            hit.retryAfterMs,
-            `/n/${site.slug}/subscribe`,
-          );
-        if (typed.length > MAX_IDENTIFIER)
-          return subscribePage(request, reply, site, { error: t(l, 'too_long'), value: '' });
-        const email = normalizeEmail(typed);
-        if (!email) return subscribePage(request, reply, site, { error: t(l, 'bad_email'), value: typed });
-        const idx = crypto.blindIndex('notice_subscription', email);
-        await db.transaction().execute(async (tx) => {
-          const row = await sql<{ id: string; status: string; fresh: boolean }>`
+    siteRoute('POST', '/n/:slug/subscribe', async (request, reply, site) => {
+      const frame = await frameOf(request, site.slug, site);
+      const l = frame.locale;
+      const typed = field(request.body, 'email');
+      if (!checkFormToken(crypto, field(request.body, 'form'), 'subscribe', site.incidentId)) {
+        return subscribePage(request, reply, site, {
+          error: t(l, 'bad_form'),
+          value: typed.slice(0, MAX_IDENTIFIER),
+        });
+      }
+      const hit = await hitLimits(db, crypto, limitsFor('subscribe', request, 10, 60, 10_000));
+      if (hit.exceeded)
+        return rateLimited(
+          request,
+          reply,
+          frame,
+          site.incidentId,
+          hit.retryAfterMs,
+          `/n/${site.slug}/subscribe`,
+        );
+      if (typed.length > MAX_IDENTIFIER)
+        return subscribePage(request, reply, site, { error: t(l, 'too_long'), value: '' });
+      const email = normalizeEmail(typed);
+      if (!email) return subscribePage(request, reply, site, { error: t(l, 'bad_email'), value: typed });
+      const idx = crypto.blindIndex('notice_subscription', email);
+      await db.transaction().execute(async (tx) => {
+        const row = await sql<{ id: string; status: string; fresh: boolean }>`
             INSERT INTO notice_subscriptions (incident_id, email_sealed, email_idx, locale)
             VALUES (${site.incidentId}::uuid, ${crypto.encrypt(email, 'notice_subscriptions.email')}, ${idx}, ${l})
             ON CONFLICT (incident_id, email_idx) DO UPDATE SET
               status = CASE WHEN notice_subscriptions.status = 'unsubscribed' THEN 'pending' ELSE notice_subscriptions.status END,
               locale = EXCLUDED.locale
             RETURNING id, status, (xmax = 0) AS fresh`.execute(tx);
-          const sub = row.rows[0]!;
-          // Someone already subscribed gets no new mail (the page says the same either way).
-          if (sub.status === 'pending') {
-            await enqueueSiteMessage(tx, crypto, site.incidentId, {
-              kind: 'subscribe_confirm',
-              email,
-              locale: l,
-              subscriptionId: sub.id,
-            });
-          }
-          if (sub.fresh) deps.counters.add(site.incidentId, 'subscribed');
-        });
-        deps.messenger.kick();
-        return subscribePage(request, reply, site, { sent: true });
-      },
-    );
+        const sub = row.rows[0]!;
+        // Someone already subscribed gets no new mail (the page says the same either way).
+        if (sub.status === 'pending') {
+          await enqueueSiteMessage(tx, crypto, site.incidentId, {
+            kind: 'subscribe_confirm',
+            email,
+            locale: l,
+            subscriptionId: sub.id,
+          });
+        }
+        if (sub.fresh) deps.counters.add(site.incidentId, 'subscribed');
+      });
+      deps.messenger.kick();
+      return subscribePage(request, reply, site, { sent: true });
+    });
 
     async function subscriptionAction(
       request: FastifyRequest<{ Params: { slug: string; token: string } }>,
