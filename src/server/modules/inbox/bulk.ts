@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { notFound } from '../../platform/errors.ts';
-import { factsFor, macroContext, renderMacro } from './macros.service.ts';
+import { type FactsMemo, factsFor, macroContext, renderMacro } from './macros.service.ts';
 import {
   askSatisfaction,
   type Deps,
@@ -49,6 +49,7 @@ export async function bulkReply(
             .where('t.status', '<>', 'solved')
             .execute()
         ).map((r) => r.id);
+  const memo: FactsMemo = { incidents: new Map() };
   let replied = 0;
   let skipped = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
@@ -57,7 +58,7 @@ export async function bulkReply(
       const rows = await lockThreadRows(tx, batch);
       const sentTo: string[] = [];
       for (const row of rows) {
-        const { context } = macroContext(await factsFor(deps, row));
+        const { context } = macroContext(await factsFor(deps, row, memo));
         const text = renderMacro(macro, context);
         const sent = await sendReply(deps, tx, row, { subject: text.subject, body: text.body, bulkId }, meta);
         if (sent) {

@@ -187,15 +187,29 @@ export function missingIn(macro: { subject: string | null; body: string }, withh
 }
 
 /** The facts a macro may use for one thread, read (and decrypted) only when the requester is verified. */
-export async function factsFor(deps: Deps, row: ThreadRow): Promise<MacroContextFacts> {
-  const branding = await readBranding(deps.db);
-  const incident = row.incident_id
-    ? await deps.db
-        .selectFrom('incidents')
-        .select(['title', 'public_slug'])
-        .where('id', '=', row.incident_id)
-        .executeTakeFirst()
-    : undefined;
+/** What every thread of one bulk reply shares: read once, not once per thread. */
+export interface FactsMemo {
+  branding?: ReturnType<typeof readBranding>;
+  incidents: Map<string, Promise<{ title: string; public_slug: string } | undefined>>;
+}
+
+export async function factsFor(
+  deps: Deps,
+  row: ThreadRow,
+  memo: FactsMemo = { incidents: new Map() },
+): Promise<MacroContextFacts> {
+  memo.branding ??= readBranding(deps.db);
+  const branding = await memo.branding;
+  let incidentRead = row.incident_id ? memo.incidents.get(row.incident_id) : undefined;
+  if (row.incident_id && !incidentRead) {
+    incidentRead = deps.db
+      .selectFrom('incidents')
+      .select(['title', 'public_slug'])
+      .where('id', '=', row.incident_id)
+      .executeTakeFirst();
+    memo.incidents.set(row.incident_id, incidentRead);
+  }
+  const incident = await incidentRead;
   const base: MacroContextFacts = {
     verified: row.verified_at !== null && row.pn !== null,
     locale: row.locale === 'es' ? 'es' : 'en',
