@@ -190,3 +190,11 @@ export type PersonSummaryDto = z.infer<typeof personSummary>;
 export type PersonDetailDto = z.infer<typeof personDetail>;
 export type ConflictSummaryDto = z.infer<typeof conflictSummary>;
 export type ImportIssueDto = z.infer<typeof importIssue>;
+
+/**
+ * The people search's answer. A caller with `people:read_pii` gets the people matched; any other role gets
+ * only whether someone matched (`isLimited`), what an unverified inbox thread shows: exposure is disclosed
+ * through verification, never by searching an identifier.
+ */
+export const findPeopleResponse = personList.extend({ affected: z.boolean(), isLimited: z.boolean() });
+export type FindPeopleResponseDto = z.infer<typeof findPeopleResponse>;

@@ -201,6 +201,44 @@ export async function findPeople(
   });
 }
 
+/**
+ * The search for a caller who may not read personal data (agents, comms, auditors): whether anyone in the
+ * incident carries the identifier, and nothing about what leaked. An unverified inbox thread shows an agent
+ * exactly this much ("affected in incident X"); exposure needs the person verified, or `people:read_pii`.
+ */
+export async function findAffected(
+  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  incidentId: string,
+  lookup: { kind: LookupKind; value: string; defaultCountry?: string | undefined },
+  meta: { actor: Actor; requestId?: string | undefined },
+): Promise<boolean> {
+  const found = blindLookup(deps.crypto, lookup);
+  if (!found) {
+    throw new AppError(
+      'validation_failed',
+      `That ${lookup.kind.replace('_', ' ')} is not valid. Check it and try again.`,
+    );
+  }
+  const { column, index } = found;
+  return deps.db.transaction().execute(async (tx) => {
+    const hit = await tx
+      .selectFrom('source_records')
+      .select(sql<number>`1`.as('hit'))
+      .where('incident_id', '=', incidentId)
+      .where(column, '=', index)
+      .limit(1)
+      .executeTakeFirst();
+    await recordAudit(tx, {
+      actor: meta.actor,
+      action: 'people.searched',
+      requestId: meta.requestId,
+      target: { type: 'incident', id: incidentId },
+      details: { by: lookup.kind, matches: hit ? 1 : 0, exposureShown: false },
+    });
+    return hit !== undefined;
+  });
+}
+
 export interface PersonDetail extends PersonSummary {
   identifiers: Record<string, string[]>;
   sources: Array<{ importId: string; fileName: string; line: number; categories: Category[] }>;

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/population.ts';
+import { canCredential } from '../../../shared/permissions.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -16,7 +17,7 @@ import { getImport, listImports, listIssues } from './imports.service.ts';
 import { InputError } from './input/read-input.ts';
 import { saveUpload, UploadTooLargeError, uploadSource } from './input/sources.ts';
 import type { Mapping } from './mapping.ts';
-import { findPeople, peopleStats, viewPerson } from './people.service.ts';
+import { findAffected, findPeople, peopleStats, viewPerson } from './people.service.ts';
 
 interface UploadSidecar {
   incidentId: string;
@@ -255,16 +256,21 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['people'],
           params: idParams,
           body: contract.findPeopleRequest,
-          response: { 200: contract.personList },
+          response: { 200: contract.findPeopleResponse },
         },
       },
       async (request) => {
         await ensureIncident(request.params.id);
-        const people = await findPeople(deps, request.params.id, request.body, {
-          actor: actorOf(request.principal!),
-          requestId: request.id,
-        });
-        return { people };
+        const principal = request.principal!;
+        const meta = { actor: actorOf(principal), requestId: request.id };
+        // Pins "verify before disclosure": without people:read_pii, a search says whether someone matched
+        // and nothing of what leaked (an agent learns exposure only from a verified inbox thread).
+        if (!canCredential(principal.kind, principal.role, 'people:read_pii')) {
+          const affected = await findAffected(deps, request.params.id, request.body, meta);
+          return { people: [], affected, isLimited: true };
+        }
+        const people = await findPeople(deps, request.params.id, request.body, meta);
+        return { people, affected: people.length > 0, isLimited: false };
       },
     );
 

@@ -1,8 +1,8 @@
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { FindPeopleResponseDto } from '../../../shared/contracts/population.ts';
 import { api } from '../../api/client.ts';
-import type { PersonList } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PersonModal } from './PersonModal.tsx';
 import { PersonResults } from './PersonResults.tsx';
@@ -32,7 +32,7 @@ export function FindPerson({ incidentId }: { incidentId: string }) {
   const [openPersonId, setOpenPersonId] = useState<string | null>(null);
   const find = useMutation({
     mutationFn: (body: { kind: LookupKind; value: string; defaultCountry?: string }) =>
-      api.post<PersonList>(`/api/incidents/${incidentId}/people/find`, body),
+      api.post<FindPeopleResponseDto>(`/api/incidents/${incidentId}/people/find`, body),
   });
 
   function submit(event: FormEvent) {
@@ -97,7 +97,15 @@ export function FindPerson({ incidentId }: { incidentId: string }) {
         </Group>
       </form>
       <ErrorAlert error={find.error} />
-      {find.data ? <PersonResults people={find.data.people} onOpen={setOpenPersonId} /> : null}
+      {find.data?.isLimited ? (
+        <Text role="status" size="sm">
+          {find.data.affected
+            ? 'This identifier is in the affected records of this incident. What leaked about the person is shown only to roles that may read personal data, or in the inbox once the person is verified.'
+            : 'Nobody in this incident has that identifier. Check it, or search by another one.'}
+        </Text>
+      ) : find.data ? (
+        <PersonResults people={find.data.people} onOpen={setOpenPersonId} />
+      ) : null}
       <PersonModal incidentId={incidentId} personId={openPersonId} onClose={() => setOpenPersonId(null)} />
     </Stack>
   );
