@@ -205,6 +205,25 @@ describe('renderFeed', () => {
     expect(feed.updated[0]).toBe('2025-03-04T10:00:00.000Z');
   });
 
+  // RFC 4287 §4.2.6: the feed id is permanent. Built from the server's address, it changed when the site
+  // moved to another domain or proxy, and every reader saw a new feed (and every entry again as new).
+  it('keeps the feed id when the server is reached at another address', () => {
+    const publishedAt = new Date('2025-03-01T09:00:00Z');
+    const here = parseFeed(renderFeed({ ...base, publishedAt }));
+    const moved = parseFeed(renderFeed({ ...base, publishedAt, noticeUrl: 'https://status.example.org' }));
+    expect(moved.id[0]).toBe(here.id[0]);
+    expect(here.id[0]).toMatch(
+      /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(here.id[0]).not.toContain('example');
+    // Another incident's feed has another id; the notice entry keeps its own.
+    const other = parseFeed(
+      renderFeed({ ...base, publishedAt, incidentId: '0a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f9' }),
+    );
+    expect(other.id[0]).not.toBe(here.id[0]);
+    expect(entryIds(here)).toContain(`urn:uuid:${base.incidentId}`);
+  });
+
   it('gives an update the same id whichever version of the notice it is rendered with', () => {
     const v1 = parseFeed(renderFeed({ ...base, publishedAt: new Date('2025-03-01T09:00:00Z') }));
     const v2 = parseFeed(renderFeed({ ...base, publishedAt: new Date('2025-03-06T09:00:00Z') }));
