@@ -431,6 +431,8 @@ export interface OutboxMessagesTable {
   sealed: Buffer;
   printed_at: Timestamp | null;
   created_at: CreatedAt;
+  /** Blind index of the normalized recipient (0009); null for letters and older rows. */
+  to_idx: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 export interface ActivationCodesTable {
@@ -537,7 +539,9 @@ export interface NoticeMessagesTable {
   outcome: string | null;
   created_at: CreatedAt;
   settled_at: Timestamp | null;
+  sent_via: ColumnType<SentVia | null, SentVia | null | undefined, SentVia | null>;
 }
+export type SentVia = 'smtp' | 'sms-provider' | 'outbox';
 
 export interface NoticeLookupAnswersTable {
   incident_id: string;
@@ -635,6 +639,7 @@ export interface InboxMacrosTable {
   subject: string | null;
   body: string;
   updated_by: string;
+  updated_by_id: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: DefaultedTimestamp;
 }
 

@@ -6,6 +6,7 @@ import type {
 } from '../../../shared/contracts/population.ts';
 import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
+import { conflictsByImport } from './import-conflicts.ts';
 import type { Mapping } from './mapping.ts';
 
 /** Reading imports and their issues for the console (no personal data involved). */
@@ -31,6 +32,7 @@ const importColumns = [
   'finished_at',
   'updated_at',
   'mapping',
+  'rn_base',
 ] as const;
 
 type ImportRowSlice = {
@@ -53,9 +55,10 @@ type ImportRowSlice = {
   finished_at: Date | null;
   updated_at: Date;
   mapping: Mapping;
+  rn_base: number;
 };
 
-function toSummary(row: ImportRowSlice): ImportSummaryDto {
+function toSummary(row: ImportRowSlice, ownConflicts: Map<string, number>): ImportSummaryDto {
   const end = row.finished_at ? new Date(row.finished_at) : new Date(row.updated_at);
   const seconds = row.started_at ? (end.getTime() - new Date(row.started_at).getTime()) / 1000 : 0;
   return {
@@ -75,7 +78,8 @@ function toSummary(row: ImportRowSlice): ImportSummaryDto {
       row.people_after === null || row.people_before === null
         ? null
         : Math.max(0, Number(row.people_after) - Number(row.people_before)),
-    conflicts: row.conflicts_found === null ? null : Number(row.conflicts_found),
+    // Null until resolution ran (and for duplicates); then the conflicts this import brought.
+    conflicts: row.conflicts_found === null ? null : (ownConflicts.get(row.id) ?? 0),
     error: row.error,
     createdAt: new Date(row.created_at).toISOString(),
     startedAt: iso(row.started_at),
@@ -91,7 +95,8 @@ export async function listImports(db: Executor, incidentId: string): Promise<Imp
     .where('incident_id', '=', incidentId)
     .orderBy('created_at', 'desc')
     .execute();
-  return rows.map((r) => toSummary(r as unknown as ImportRowSlice));
+  const own = await conflictsByImport(db, incidentId, rows);
+  return rows.map((r) => toSummary(r as unknown as ImportRowSlice, own));
 }
 
 export async function getImport(db: Executor, importId: string): Promise<ImportSummaryDto> {
@@ -101,7 +106,7 @@ export async function getImport(db: Executor, importId: string): Promise<ImportS
     .where('id', '=', importId)
     .executeTakeFirst();
   if (!row) throw notFound('An import with this id');
-  return toSummary(row as unknown as ImportRowSlice);
+  return toSummary(row as unknown as ImportRowSlice, await conflictsByImport(db, row.incident_id, [row]));
 }
 
 export async function listIssues(
