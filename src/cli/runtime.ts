@@ -2,6 +2,7 @@ import os from 'node:os';
 import { ConfigError, parseConfig } from '../server/config.ts';
 import type { Actor } from '../server/platform/audit/audit-log.ts';
 import { createLogger } from '../server/platform/logging/logger.ts';
+import { adoptServerAddress } from '../server/platform/settings/server-address.ts';
 import { openRuntime, type Runtime } from '../server/runtime.ts';
 
 /** CLI changes are audited with the OS user as actor. */
@@ -24,6 +25,7 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Prom
   });
   const runtime = await openRuntime({ config, logger, applicationName: 'candor-cli' });
   try {
+    await adoptServerAddress(runtime.ctx.db, config);
     return await fn(runtime);
   } finally {
     await runtime.close();

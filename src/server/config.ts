@@ -362,6 +362,9 @@ export interface Config extends RawConfig {
   dataDir: string;
   isEmbeddedDatabase: boolean;
   isHttps: boolean;
+  /** Whether CANDOR_PUBLIC_URL / CANDOR_NOTICE_URL were given (else the CLI adopts the server's address). */
+  isPublicUrlSet: boolean;
+  isNoticeUrlSet: boolean;
 }
 
 export class ConfigError extends Error {
@@ -387,6 +390,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...raw,
     publicUrl,
     noticeUrl: (raw.CANDOR_NOTICE_URL ?? publicUrl).replace(/\/+$/, ''),
+    isPublicUrlSet: raw.CANDOR_PUBLIC_URL !== undefined,
+    isNoticeUrlSet: raw.CANDOR_NOTICE_URL !== undefined,
     dataDir: path.resolve(raw.CANDOR_DATA_DIR),
     isEmbeddedDatabase: !raw.DATABASE_URL,
     isHttps: publicUrl.startsWith('https://'),

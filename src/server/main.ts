@@ -1,9 +1,11 @@
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
 import { startInboundSmtp } from './modules/campaigns/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { systemActor } from './platform/audit/audit-log.ts';
 import { createStaffMailer } from './platform/mail/staff-mailer.ts';
+import { recordServerAddress } from './platform/settings/server-address.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 /** `candor serve`: the HTTP server until SIGINT/SIGTERM, then a graceful stop. */
@@ -12,6 +14,13 @@ export async function serve(): Promise<void> {
   const { config, logger } = runtime.ctx;
   const { app, importJobs, campaigns, notice, inbox } = await buildApp(runtime.ctx);
   await app.listen({ host: config.HOST, port: config.PORT });
+  const { port } = app.server.address() as AddressInfo;
+  if (!config.isPublicUrlSet && port !== config.PORT) {
+    // PORT=0 picked a free port: links must carry the real one.
+    config.publicUrl = `http://localhost:${port}`;
+    if (!config.isNoticeUrlSet) config.noticeUrl = config.publicUrl;
+  }
+  await recordServerAddress(runtime.ctx.db, config);
   logger.info({ url: config.publicUrl }, 'Candor is running');
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
   // terminal, never into the logs.

@@ -33,8 +33,6 @@ import { OverviewPage } from './pages/incidents/OverviewPage.tsx';
 import { PeopleIndexPage } from './pages/incidents/PeopleIndexPage.tsx';
 import { TasksPage } from './pages/incidents/TasksPage.tsx';
 import { TimelinePage } from './pages/incidents/TimelinePage.tsx';
-import { ModulePage } from './pages/modules/ModulePage.tsx';
-import type { ModuleId } from './pages/modules/modules.ts';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { DeadlinesPage } from './pages/obligations/DeadlinesPage.tsx';
 import { ObligationsPage } from './pages/obligations/ObligationsPage.tsx';
@@ -114,14 +112,6 @@ const indexRoute = createRoute({
     throw redirect({ to: session ? homePath(session) : '/incidents', replace: true });
   },
 });
-
-function moduleRoute<const TPath extends string>(path: TPath, module: ModuleId) {
-  return createRoute({
-    getParentRoute: () => consoleRoute,
-    path,
-    component: () => <ModulePage module={module} />,
-  });
-}
 
 const incidentsRoute = createRoute({
   getParentRoute: () => consoleRoute,
@@ -383,8 +373,6 @@ const routeTree = rootRoute.addChildren([
     inboxRoute,
     inboxSettingsRoute,
     threadRoute,
-    moduleRoute('/readiness', 'readiness'),
-    moduleRoute('/insights', 'insights'),
     auditRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

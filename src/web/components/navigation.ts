@@ -8,8 +8,6 @@ export type ConsolePath =
   | '/campaigns'
   | '/notice'
   | '/inbox'
-  | '/readiness'
-  | '/insights'
   | '/audit'
   | '/settings';
 
@@ -20,7 +18,10 @@ export interface NavItem {
   permission: Permission | null;
 }
 
-/** The console's sections, in the order of the response: incident first, audit and settings last. */
+/**
+ * The console's sections, in the order of the response: incident first, audit and settings last. Readiness
+ * and Insights join when their modules ship (an empty menu entry is a dead end).
+ */
 export const navItems: NavItem[] = [
   { label: 'Incidents', to: '/incidents', permission: 'incidents:read' },
   { label: 'People', to: '/people', permission: 'people:read' },
@@ -28,8 +29,6 @@ export const navItems: NavItem[] = [
   { label: 'Campaigns', to: '/campaigns', permission: 'campaigns:read' },
   { label: 'Notice site', to: '/notice', permission: 'notice:read' },
   { label: 'Inbox', to: '/inbox', permission: 'inbox:read' },
-  { label: 'Readiness', to: '/readiness', permission: 'readiness:read' },
-  { label: 'Insights', to: '/insights', permission: 'insights:read' },
   { label: 'Audit log', to: '/audit', permission: 'audit:read' },
   // Everyone has Settings → Security (password, recovery codes, sign-outs).
   { label: 'Settings', to: '/settings', permission: null },

@@ -7,17 +7,23 @@ import { sendProblem } from './problem.ts';
 /**
  * Serves the built console (dist/web): hashed assets under /assets, and index.html for every other GET
  * that is not an API call, so the console's own router handles deep links. API misses get a problem.
+ * A console built while the server runs (`npm run build:web`) is served from the next request on.
  */
 export async function installConsoleAssets(app: FastifyInstance, webRoot: string): Promise<void> {
-  const hasBuild = fs.existsSync(path.join(webRoot, 'index.html'));
-  await app.register(fastifyStatic, { root: hasBuild ? webRoot : process.cwd(), serve: false });
+  let isBuilt = false;
+  const hasBuild = () => {
+    isBuilt ||= fs.existsSync(path.join(webRoot, 'index.html'));
+    return isBuilt;
+  };
+  await app.register(fastifyStatic, { root: path.resolve(webRoot), serve: false });
 
   app.get(
     '/assets/*',
     { config: { access: { public: true, reason: 'console static files' } }, schema: { hide: true } },
     async (request, reply) => {
       const file = (request.params as { '*': string })['*'];
-      if (!hasBuild || file.includes('..')) return sendProblem(reply, request, 'not_found', 'No such file.');
+      if (!hasBuild() || file.includes('..'))
+        return sendProblem(reply, request, 'not_found', 'No such file.');
       return reply
         .header('cache-control', 'public, max-age=31536000, immutable')
         .sendFile(path.join('assets', file));
@@ -38,7 +44,7 @@ export async function installConsoleAssets(app: FastifyInstance, webRoot: string
       );
     }
     reply.header('cache-control', 'no-store');
-    if (!hasBuild) {
+    if (!hasBuild()) {
       return reply
         .type('text/plain; charset=utf-8')
         .send(
