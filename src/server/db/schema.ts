@@ -133,6 +133,8 @@ export interface IncidentsTable {
   entity_nydfs: boolean | null;
   entity_ftc_safeguards: boolean | null;
   public_slug: ColumnType<string, string | undefined, string>;
+  /** Public title per locale (0008); empty: the neutral default. */
+  public_title: ColumnType<Partial<Record<'en' | 'es', string>>, string | undefined, string>;
 }
 
 export type IncidentStatus =
