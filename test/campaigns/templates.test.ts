@@ -292,12 +292,6 @@ describe('sandbox (invariant 7: templates are data, not code)', () => {
     expect(html).not.toContain('<script>');
   });
 
-  it('leaves a value unescaped only where the author writes raw', () => {
-    const context = buildContext(input({ firstName: '<b>Jo</b>', jurisdiction: 'FR' }));
-    expect(compileTemplate('{{ person.first_name | raw }}', 'html').render(context)).toBe('<b>Jo</b>');
-    expect(compileTemplate('{% echo person.first_name | raw %}', 'html').render(context)).toBe('<b>Jo</b>');
-  });
-
   it('stops a runaway loop with a clear error instead of hanging', () => {
     const error = refusal('{% for i in (1..100000000) %}{{ i }}{% endfor %}');
     expect(error.problems[0]?.message).toMatch(/too much data/);

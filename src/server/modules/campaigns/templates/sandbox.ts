@@ -2,7 +2,7 @@ import {
   CaptureTag,
   Context,
   CycleTag,
-  type Drop,
+  Drop,
   EchoTag,
   type Emitter,
   Liquid,
@@ -21,8 +21,10 @@ import type { TemplateProblem } from './template-error.ts';
  * The Liquid sandbox (invariant 7: templates are data, not code). What a template can reach is the notice
  * context it is given and nothing else:
  * - no files: include/render/layout are refused when parsing, and the engine's file system is an empty map;
- * - in HTML, every value is escaped unless the author writes `| raw`: `{{ }}` by Liquid's outputEscape, and
- *   `{% echo %}` and `{% cycle %}` (which outputEscape misses) by our own versions of those tags;
+ * - in HTML, every value is escaped: `{{ }}` by Liquid's outputEscape, and `{% echo %}` and `{% cycle %}`
+ *   (which outputEscape misses) by our own versions of those tags. `| raw` leaves alone only what the template
+ *   itself built as HTML (a `{% capture %}`, whose values were escaped as it rendered); anything else, a person
+ *   field or whatever a filter made of one, is escaped through `raw` too (see `TrustedHtml`);
  * - no prototypes: only own properties are readable (ownPropertyOnly), and names that exist on
  *   Object.prototype (constructor, __proto__, toString…) are unreadable even on Liquid's own drops (forloop);
  *   the tag and filter registries have no prototype, so `{{ x | constructor }}` is an unknown filter;
@@ -75,6 +77,8 @@ export function createSandboxEngine(isHtml: boolean): SandboxEngine {
   Object.setPrototypeOf(liquid.tags, null);
   liquid.registerTag('capture', BoundedCaptureTag);
   if (isHtml) {
+    unwrapTrustedHtmlForFilters(liquid);
+    liquid.registerFilter('raw', { raw: true, handler: rawIfTrusted });
     liquid.registerTag('echo', EscapingEchoTag);
     liquid.registerTag('cycle', EscapingCycleTag);
   }
@@ -181,18 +185,74 @@ class SandboxContext extends Context {
 }
 
 /**
+ * HTML the template itself produced: the output of a `{% capture %}` in an HTML template, where the author's
+ * own markup sits between values that were escaped as they were written. The only thing `| raw` passes
+ * unescaped. Nothing else can make one (context values are plain strings, filters return plain values), so
+ * text from a breached record (a first name of `<a href=…>`) never becomes markup, whatever the filters.
+ * For everything else it reads as its text (comparisons, `size`, filters); the text is a private field, so
+ * a template cannot reach it as a property.
+ */
+export class TrustedHtml extends Drop {
+  readonly #html: string;
+
+  constructor(html: string) {
+    super();
+    this.#html = html;
+  }
+
+  override valueOf(): string {
+    return this.#html;
+  }
+
+  override toString(): string {
+    return this.#html;
+  }
+
+  toLiquid(): string {
+    return this.#html;
+  }
+}
+
+/** `raw` in HTML: only the template's own HTML passes; any other value is escaped like `{{ }}` would. */
+function rawIfTrusted(value: unknown): string {
+  return value instanceof TrustedHtml ? value.valueOf() : escapeHtml(stringify(value));
+}
+
+/**
+ * Every filter gets the text of a `TrustedHtml`, never the mark: Liquid's filters read strings (`size` counts
+ * `.length`), and what a filter returns is a plain value again, so `| raw` escapes it.
+ */
+function unwrapTrustedHtmlForFilters(liquid: Liquid): void {
+  const unwrap = (value: unknown) => (value instanceof TrustedHtml ? value.valueOf() : value);
+  for (const [name, filter] of Object.entries(liquid.filters)) {
+    const handler = typeof filter === 'function' ? filter : filter.handler;
+    const raw = typeof filter === 'function' ? false : Boolean(filter.raw);
+    liquid.registerFilter(name, {
+      raw,
+      handler(this: ThisParameterType<typeof handler>, value: unknown, ...args: unknown[]) {
+        return handler.call(this, unwrap(value), ...args.map(unwrap));
+      },
+    });
+  }
+}
+
+/**
  * `capture` counted against the memory budget like the filters are: otherwise a loop that captures a variable
- * twice into itself doubles it each turn (20 turns: 10 MB; 30: past V8's string limit) for free.
+ * twice into itself doubles it each turn (20 turns: 10 MB; 30: past V8's string limit) for free. In HTML
+ * the result is `TrustedHtml`: everything written into it was escaped on the way.
  */
 class BoundedCaptureTag extends CaptureTag {
   override *render(ctx: Context): Generator<unknown, void, string> {
     yield* super.render(ctx);
-    const captured = (ctx.bottom() as Record<string, unknown>)[this.variable];
-    if (typeof captured === 'string') ctx.memoryLimit.use(captured.length);
+    const scope = ctx.bottom() as Record<string, unknown>;
+    const captured = scope[this.variable];
+    if (typeof captured !== 'string') return;
+    ctx.memoryLimit.use(captured.length);
+    if (this.liquid.options.outputEscape) scope[this.variable] = new TrustedHtml(captured);
   }
 }
 
-/** `{% echo %}` escaped like `{{ }}` in HTML, and like it left alone when its last filter is `raw`. */
+/** `{% echo %}` escaped like `{{ }}` in HTML, and like it left to `raw` (rawIfTrusted) when that is its last filter. */
 class EscapingEchoTag extends EchoTag {
   override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
     const inner = new CollectingEmitter();
