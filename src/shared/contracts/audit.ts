@@ -22,6 +22,8 @@ export const auditEntry = z.object({
   actorType: z.enum(actorTypes),
   actorId: z.string().nullable(),
   actorLabel: z.string(),
+  /** A staff actor's current name (display name, else email); the label stays as recorded. */
+  actorName: z.string().nullable().optional(),
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AuditEntryDto, auditQuery } from '../../../shared/contracts/audit.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
+import { staffNames } from '../users/index.ts';
 
 type Filters = z.output<typeof auditQuery>;
 
@@ -41,8 +42,16 @@ export async function queryAudit(
     .limit(filters.limit + 1)
     .execute();
   const page = rows.slice(0, filters.limit);
+  // The label is kept as recorded (it is hashed into the chain); staff are shown by their current name.
+  const names = await staffNames(
+    db,
+    page.filter((r) => r.actor_type === 'user').map((r) => r.actor_id),
+  );
   return {
-    entries: page.map(toAuditDto),
+    entries: page.map((row) => ({
+      ...toAuditDto(row),
+      actorName: row.actor_type === 'user' && row.actor_id ? (names.get(row.actor_id) ?? null) : null,
+    })),
     nextBefore: rows.length > filters.limit ? (page.at(-1)?.seq ?? null) : null,
   };
 }

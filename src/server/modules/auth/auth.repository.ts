@@ -53,6 +53,8 @@ export function findLiveSession(db: Executor, tokenHash: Buffer, idleMs: number)
       'sessions.reauthenticated_at',
       'users.role',
       'users.status',
+      'users.display_name',
+      'users.email',
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)

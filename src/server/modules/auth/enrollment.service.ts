@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/access.ts';
-import { actorOf } from '../../platform/http/actors.ts';
+import { actorOf, staffLabel } from '../../platform/http/actors.ts';
 import * as repo from './auth.repository.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { hashRecoveryCode, hashToken, newRecoveryCode, newToken } from './secrets.ts';
@@ -108,12 +108,12 @@ export async function completeSetup(
         updated_at: sql`now()`,
       })
       .where('id', '=', userId)
-      .returning(['id', 'role', 'totp_secret'])
+      .returning(['id', 'role', 'totp_secret', 'display_name', 'email'])
       .executeTakeFirstOrThrow();
     const stage: SessionStage = user.totp_secret ? 'password' : 'enroll';
     const session = await openSession(tx, deps.config, user.id, stage, meta.userAgent);
     await recordAudit(tx, {
-      actor: { type: 'user', id: user.id, label: user.role },
+      actor: { type: 'user', id: user.id, label: staffLabel(user) },
       action: 'auth.setup_link_used',
       requestId: meta.requestId,
       target: { type: 'user', id: user.id },

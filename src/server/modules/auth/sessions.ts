@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import type { Executor } from '../../db/database.ts';
 import type { SessionStage } from '../../db/schema.ts';
 import type { Principal } from '../../platform/http/access.ts';
+import { staffLabel } from '../../platform/http/actors.ts';
 import { findLiveSession, insertSession, touchSession } from './auth.repository.ts';
 import { hashToken, newToken } from './secrets.ts';
 
@@ -55,7 +56,7 @@ export async function resolveSession(db: Executor, config: Config, token: string
     stage: row.stage,
     csrfToken: row.csrf_token,
     reauthenticatedAt: row.reauthenticated_at ? new Date(row.reauthenticated_at) : null,
-    label: row.role,
+    label: staffLabel(row),
   };
 }
 

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/access.ts';
-import { actorOf, anonymousActor } from '../../platform/http/actors.ts';
+import { actorOf, anonymousActor, staffLabel } from '../../platform/http/actors.ts';
 import * as repo from './auth.repository.ts';
 import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.ts';
 import { hashRecoveryCode, hashToken, newToken } from './secrets.ts';
@@ -61,7 +61,7 @@ export async function signInWithPassword(
     const stage: SessionStage = user.totp_secret ? 'password' : 'enroll';
     const session = await openSession(tx, deps.config, user.id, stage, meta.userAgent);
     await recordAudit(tx, {
-      actor: { type: 'user', id: user.id, label: user.role },
+      actor: { type: 'user', id: user.id, label: staffLabel(user) },
       action: 'auth.password_accepted',
       requestId: meta.requestId,
       target: { type: 'user', id: user.id },
@@ -89,7 +89,7 @@ export async function spendSecondFactor(
     await db.transaction().execute(async (tx) => {
       await recordFailure(tx, key);
       await recordAudit(tx, {
-        actor: { type: 'user', id: userId, label: user.role },
+        actor: { type: 'user', id: userId, label: staffLabel(user) },
         action: purpose,
         outcome: 'failure',
         requestId: meta.requestId,

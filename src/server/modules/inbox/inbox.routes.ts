@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestMeta } from '../../platform/http/actors.ts';
+import { requestMeta, staffLabel } from '../../platform/http/actors.ts';
 import { bulkReply } from './bulk.ts';
 import { inboxSettingsSchema } from './ingest.ts';
 import * as macros from './macros.service.ts';
@@ -144,12 +144,12 @@ export function inboxRoutes(deps: threads.Deps): FastifyPluginAsyncZod {
       assignees: (
         await deps.db
           .selectFrom('users')
-          .select(['id', 'display_name', 'role'])
+          .select(['id', 'display_name', 'email', 'role'])
           .where('status', '=', 'active')
           .where('role', 'in', ['agent', 'admin'])
           .orderBy('display_name')
           .execute()
-      ).map((u) => ({ id: u.id, name: u.display_name || `${u.role} ${u.id.slice(0, 8)}`, role: u.role })),
+      ).map((u) => ({ id: u.id, name: staffLabel(u), role: u.role })),
     }));
     app.get('/api/inbox/macros', { config: read, schema: { tags } }, async () => macros.listMacros(deps.db));
     app.post('/api/inbox/macros', { config: write, schema: { tags, body: macroBody } }, async (request) =>

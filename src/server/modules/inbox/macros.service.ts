@@ -11,6 +11,7 @@ import {
 } from '../campaigns/index.ts';
 import { readBranding } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
+import { staffNames } from '../users/index.ts';
 import { type Deps, type Meta, type ThreadRow, threadForMacro } from './threads.service.ts';
 
 /**
@@ -52,29 +53,38 @@ function check(input: MacroInput): void {
   }
 }
 
-function dto(r: {
-  id: string;
-  name: string;
-  locale: string;
-  subject: string | null;
-  body: string;
-  updated_by: string;
-  updated_at: Date;
-}) {
+function dto(
+  r: {
+    id: string;
+    name: string;
+    locale: string;
+    subject: string | null;
+    body: string;
+    updated_by: string;
+    updated_by_id: string | null;
+    updated_at: Date;
+  },
+  names: Map<string, string> = new Map(),
+) {
   return {
     id: r.id,
     name: r.name,
     locale: r.locale,
     subject: r.subject,
     body: r.body,
-    updatedBy: r.updated_by,
+    // Who last changed it, by current name (macros saved before names were recorded carry a role).
+    updatedBy: (r.updated_by_id && names.get(r.updated_by_id)) || r.updated_by,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
 
 export async function listMacros(db: Db) {
   const rows = await db.selectFrom('inbox_macros').selectAll().orderBy('name').orderBy('locale').execute();
-  return { macros: rows.map(dto) };
+  const names = await staffNames(
+    db,
+    rows.map((r) => r.updated_by_id),
+  );
+  return { macros: rows.map((r) => dto(r, names)) };
 }
 
 export async function saveMacro(db: Db, id: string | null, input: MacroInput, meta: Meta) {
@@ -86,6 +96,7 @@ export async function saveMacro(db: Db, id: string | null, input: MacroInput, me
       subject: input.subject?.trim() || null,
       body: input.body,
       updated_by: meta.actor.label,
+      updated_by_id: meta.actor.type === 'user' ? meta.actor.id : null,
       updated_at: new Date(),
     };
     const clash = await tx

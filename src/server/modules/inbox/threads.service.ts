@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { CODE_CONTEXT, categoryPhrase, maskEmail, maskPhone } from '../campaigns/index.ts';
 import { enqueueSiteMessage, readBranding } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
+import { staffNames } from '../users/index.ts';
 import {
   MAX_VERIFY_ATTEMPTS,
   MESSAGE_CONTEXT,
@@ -123,7 +124,8 @@ const threadColumns = [
   'i.title as incident_title',
   't.verified_at',
   't.assignee_id',
-  'u.display_name as assignee_name',
+  // Staff by name: display name, else email (staffLabel's rule, in SQL for the list).
+  sql<string>`coalesce(nullif(btrim(u.display_name), ''), u.email)`.as('assignee_name'),
   't.sender_sealed',
   't.subject_sealed',
   't.messages',
@@ -416,7 +418,16 @@ export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclo
   const messages = await deps.db
     .selectFrom('inbox_messages as m')
     .leftJoin('notice_messages as n', 'n.inbox_message_id', 'm.id')
-    .select(['m.id', 'm.direction', 'm.kind', 'm.author', 'm.sealed', 'm.created_at', 'n.state as delivery'])
+    .select([
+      'm.id',
+      'm.direction',
+      'm.kind',
+      'm.author',
+      'm.author_id',
+      'm.sealed',
+      'm.created_at',
+      'n.state as delivery',
+    ])
     .where('m.thread_id', '=', id)
     .orderBy('m.id')
     .execute();
@@ -432,6 +443,11 @@ export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclo
         .orderBy('id')
         .execute()
     : [];
+  // Replies and notes name their author as they are now (older rows recorded a role such as "admin").
+  const authors = await staffNames(
+    deps.db,
+    messages.map((m) => m.author_id),
+  );
   const decoded = await Promise.all(
     messages.map(async (m) => {
       const content = JSON.parse(await deps.crypto.decrypt(m.sealed, MESSAGE_CONTEXT)) as {
@@ -453,7 +469,7 @@ export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclo
         id: m.id,
         direction: m.direction,
         kind: m.kind,
-        author: m.author,
+        author: (m.author_id && authors.get(m.author_id)) || m.author,
         name: content.name ?? null,
         subject: content.subject ?? null,
         body: content.body,

@@ -1,6 +1,7 @@
 import type { TimelineEvent } from '../../../shared/contracts/incidents.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Actor } from '../../platform/audit/audit-log.ts';
+import { staffLabel } from '../../platform/http/actors.ts';
 
 export type TimelineKind =
   | 'created'
@@ -46,18 +47,27 @@ export async function listTimeline(db: Executor, incidentId: string): Promise<Ti
   const rows = await db
     .selectFrom('incident_events as e')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
-    .select(['e.id', 'e.at', 'e.kind', 'e.actor_label', 'e.summary', 'e.details', 'u.email'])
+    .select([
+      'e.id',
+      'e.at',
+      'e.kind',
+      'e.actor_label',
+      'e.summary',
+      'e.details',
+      'u.email',
+      'u.display_name',
+    ])
     .where('e.incident_id', '=', incidentId)
     .orderBy('e.at', 'desc')
     .orderBy('e.id', 'desc')
     .limit(2000)
     .execute();
-  // Staff are named by their account email (shown to staff only); tokens and the system by their label.
+  // Staff by their current name (shown to staff only); tokens and the system by their label.
   return rows.map((r) => ({
     id: String(r.id),
     at: new Date(r.at).toISOString(),
     kind: r.kind,
-    actor: r.email ?? r.actor_label,
+    actor: r.email ? staffLabel({ display_name: r.display_name ?? '', email: r.email }) : r.actor_label,
     summary: r.summary,
     details: r.details,
   }));

@@ -11,6 +11,7 @@ import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { staffLabel } from '../../platform/http/actors.ts';
 import { appendTimeline, effectiveEntity, readCompanyProfile } from '../incidents/index.ts';
 import { computeObligations, type PopulationCell } from './engine.ts';
 import type { RulesData } from './rules/load.ts';
@@ -49,6 +50,7 @@ async function decisionsOf(db: Executor, incidentId: string): Promise<Map<string
       'd.decided_at',
       'd.decided_by',
       'u.email',
+      'u.display_name',
     ])
     .where('d.incident_id', '=', incidentId)
     .orderBy('d.id', 'desc')
@@ -60,7 +62,7 @@ async function decisionsOf(db: Executor, incidentId: string): Promise<Map<string
       status: r.status,
       reasons: r.reasons,
       evidence: r.evidence,
-      by: r.email ?? r.decided_by,
+      by: r.email ? staffLabel({ display_name: r.display_name ?? '', email: r.email }) : r.decided_by,
       at: new Date(r.decided_at).toISOString(),
       rulesVersion: r.rules_version,
     });

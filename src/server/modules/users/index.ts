@@ -15,3 +15,5 @@ export function createUsersModule(ctx: Pick<PlatformContext, 'db' | 'config'>) {
     },
   };
 }
+
+export { staffNames } from './users.repository.ts';

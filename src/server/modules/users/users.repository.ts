@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { staffLabel } from '../../platform/http/actors.ts';
 
 const summaryColumns = [
   'id',
@@ -34,3 +35,23 @@ export async function countActiveAdmins(db: Executor, exceptId?: string): Promis
 }
 
 export type UserSummaryRow = Awaited<ReturnType<typeof listUsers>>[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Current names of staff by id (display name, else email), for rows recorded with an older label (a role
+ * such as "admin", before labels carried names). Ids that are not staff accounts are left out.
+ */
+export async function staffNames(
+  db: Executor,
+  ids: ReadonlyArray<string | null | undefined>,
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id && UUID.test(id)))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email'])
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(rows.map((r) => [r.id, staffLabel(r)]));
+}

@@ -14,7 +14,10 @@ import type { ActorType, AuditOutcome, AuditRow } from '../../db/schema.ts';
 export interface Actor {
   type: ActorType;
   id: string | null;
-  /** Human-readable, not personal: a role ("admin"), token name or OS user name. */
+  /**
+   * Human-readable, as it was when recorded: a staff member's name (`staffLabel`), a token name or an OS
+   * user name. Never an affected person's data.
+   */
   label: string;
 }
 

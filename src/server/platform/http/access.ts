@@ -25,7 +25,7 @@ export interface Principal {
   stage: SessionStage;
   csrfToken: string | null;
   reauthenticatedAt: Date | null;
-  /** Label for audit entries: the role and the token name, never personal data. */
+  /** Label for audit entries: the staff member's name (`staffLabel`) or the token's; never an affected person's data. */
   label: string;
 }
 

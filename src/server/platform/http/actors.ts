@@ -1,6 +1,14 @@
 import type { Actor } from '../audit/audit-log.ts';
 import type { Principal } from './access.ts';
 
+/**
+ * How staff are named wherever they appear (audit log, timeline, inbox replies, macros, decisions): their
+ * display name, else their account email. Staff names are accountability, not an affected person's data.
+ */
+export function staffLabel(user: { display_name: string; email: string }): string {
+  return user.display_name.trim() || user.email;
+}
+
 export function actorOf(principal: Principal): Actor {
   return {
     type: principal.kind === 'session' ? 'user' : 'api_token',

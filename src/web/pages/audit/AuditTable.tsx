@@ -48,9 +48,11 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.at)}</Table.Td>
               <Table.Td>
-                <Text fz="sm">{entry.actorLabel}</Text>
+                <Text fz="sm">{entry.actorName ?? entry.actorLabel}</Text>
                 <Text fz="xs" c="dimmed">
-                  {entry.actorType}
+                  {entry.actorName && entry.actorName !== entry.actorLabel
+                    ? `${entry.actorType} · recorded as ${entry.actorLabel}`
+                    : entry.actorType}
                 </Text>
               </Table.Td>
               <Table.Td>
