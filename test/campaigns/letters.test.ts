@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import {
@@ -12,13 +11,16 @@ import {
   reprintLetterBatch,
   toWinAnsi,
 } from '../../src/server/modules/campaigns/letters.ts';
+import { COMPANY_PROFILE_KEY, defaultCompanyProfile } from '../../src/server/modules/incidents/index.ts';
 import type { Mapping } from '../../src/server/modules/population/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { AppError } from '../../src/server/platform/errors.ts';
+import { writeSetting } from '../../src/server/platform/settings/settings.ts';
 import type { CampaignDto, CampaignInput } from '../../src/shared/contracts/campaigns.ts';
 import { auditRows, type Client, clientFor, createIncident, ok, problem } from '../incidents/helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
 import { createSignedInUser, createTestApp, type SignedInUser, type TestApp } from '../support/app.ts';
+import { pdfPages } from '../support/pdf-text.ts';
 
 /**
  * Letters end to end on real PostgreSQL: a letter-only campaign is approved, started and run by the
@@ -169,28 +171,6 @@ function parseCsv(text: string): string[][] {
     } else field += c;
   }
   return rows;
-}
-
-// Windows-1252 in 0x80–0x9F (Node's TextDecoder reads that range as Latin-1).
-const CP1252_C1 = [...'€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ'];
-
-/** The text pdfkit drew on each page, in page order (its content streams, inflated; WinAnsi decoded). */
-function pdfPages(pdf: Buffer): string[] {
-  const raw = pdf.toString('latin1');
-  const pages: string[] = [];
-  for (const match of raw.matchAll(/(?<!end)stream\n/g)) {
-    const start = match.index + match[0].length;
-    const end = raw.indexOf('\nendstream', start);
-    const content = inflateSync(pdf.subarray(start, end)).toString('latin1');
-    const lines = [...content.matchAll(/\[(.*?)\] TJ/g)].map((tj) => {
-      const hex = [...tj[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => h[1]).join('');
-      return Buffer.from(hex, 'hex')
-        .toString('latin1')
-        .replace(/[\x80-\x9f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
-    });
-    pages.push(lines.join('\n'));
-  }
-  return pages;
 }
 
 /** Each letter's pages joined, using the page counts of the manifest. */
@@ -379,6 +359,37 @@ describe('print batches of a letter-only campaign', () => {
       reprintLetterBatch(t.ctx, campaign.id, '2001-01-01T00:00:00.000000Z', {}, { actor: printer }),
     );
     expect(missing.code).toBe('not_found');
+  });
+
+  it('dates letters in the company’s time zone, in each reader’s language', async () => {
+    // UTC+14 and UTC−11 are 25 hours apart: the same batch falls on two different calendar days.
+    const dated = async (timezone: string) => {
+      await writeSetting(
+        t.ctx.db,
+        COMPANY_PROFILE_KEY,
+        { ...defaultCompanyProfile, timezone },
+        'letters-test',
+      );
+      const batch = await reprintLetterBatch(t.ctx, campaign.id, first.batchId, {}, { actor: printer });
+      return lettersOf(batch);
+    };
+    const day = (zone: string, locale: string) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: zone }).format(new Date(first.batchId));
+    try {
+      for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        const letters = await dated(zone);
+        const english = letters.filter((l) => !l.includes('Estimado/a'));
+        const spanish = letters.filter((l) => l.includes('Estimado/a'));
+        expect(english.length + spanish.length).toBe(2);
+        for (const letter of english) expect(letter).toContain(day(zone, 'en-US'));
+        for (const letter of spanish) expect(letter).toContain(day(zone, 'es'));
+        // No raw timestamp anywhere on the page.
+        for (const letter of letters) expect(letter).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+      }
+      expect(day('Pacific/Kiritimati', 'en-US')).not.toBe(day('Pacific/Pago_Pago', 'en-US'));
+    } finally {
+      await writeSetting(t.ctx.db, COMPANY_PROFILE_KEY, defaultCompanyProfile, 'letters-test');
+    }
   });
 
   describe('returned mail', () => {

@@ -4,6 +4,8 @@ import type { Db, Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { formatDay, readerLocale } from '../../platform/time/format-time.ts';
+import { readCompanyProfile } from '../incidents/index.ts';
 import { contactsFor, type PersonContact } from '../population/index.ts';
 import { settingsOf } from './campaigns.service.ts';
 import type { createDeliveryEngine } from './delivery.ts';
@@ -212,10 +214,13 @@ async function composeBatch(
   const settings = settingsOf(campaign);
   const sender = { company: settings.companyName, postal: settings.contact.postal ?? '' };
   const batchId = rows[0]!.batch_id;
-  // Dated the day of the batch, so a reprint is the same letter.
+  // Dated the day of the batch in the company's time zone (a reprint is the same letter), each letter in
+  // its reader's language.
+  const { timezone } = await readCompanyProfile(tx);
   const { pdf, pages } = await renderLettersPdf(letters, sender, paper, {
     title: `Letters: ${campaign.name}`,
     date: new Date(batchId),
+    timeZone: timezone,
   });
   return {
     batchId,
@@ -397,7 +402,7 @@ function renderLettersPdf(
   letters: Letter[],
   sender: { company: string; postal: string },
   paper: Paper,
-  batch: { title: string; date: Date },
+  batch: { title: string; date: Date; timeZone: string },
 ): Promise<{ pdf: Buffer; pages: number[] }> {
   const L = LAYOUTS[paper];
   const doc = new PDFDocument({
@@ -443,10 +448,7 @@ function renderLettersPdf(
         lineBreak: false,
       });
     });
-    const date = batch.date.toLocaleDateString(localeFor(letter.locale), {
-      dateStyle: 'long',
-      timeZone: 'UTC',
-    });
+    const date = formatDay(batch.date, batch.timeZone, readerLocale(letter.locale));
     doc.text(toWinAnsi(date), left, L.dateY, { width: contentWidth, align: 'right', lineBreak: false });
     for (const y of L.folds)
       doc
@@ -482,14 +484,6 @@ function renderLettersPdf(
   }
   doc.end();
   return done.then((pdf) => ({ pdf, pages }));
-}
-
-function localeFor(locale: string): string {
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([locale])[0] ?? 'en';
-  } catch {
-    return 'en';
-  }
 }
 
 export interface ReturnedEntry {

@@ -4,6 +4,8 @@ import type { NotApplicable, Obligation } from '../../../shared/contracts/obliga
 import { categoriesOf, categoryLabels } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
+import { staffLabel } from '../../platform/http/actors.ts';
+import { formatMoment } from '../../platform/time/format-time.ts';
 import { inJurisdiction, meetsDefinition } from './engine.ts';
 import { computeReport, populationOf } from './obligations.service.ts';
 import type { RulesData } from './rules/load.ts';
@@ -15,6 +17,8 @@ import type { RulesData } from './rules/load.ts';
  */
 export interface RegulatorReport {
   generatedAt: string;
+  /** The company's time zone (company profile): the PDF prints every time in it, naming it. */
+  timezone: string;
   disclaimer: string;
   rulesVersion: string;
   regime: { id: string; name: string; citation: string; sourceUrls: string[]; confidence: string } | null;
@@ -52,7 +56,7 @@ export async function buildReport(
     db
       .selectFrom('incident_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.at', 'e.kind', 'e.actor_label', 'e.summary', 'u.email'])
+      .select(['e.at', 'e.kind', 'e.actor_label', 'e.summary', 'u.email', 'u.display_name'])
       .where('e.incident_id', '=', incidentId)
       .orderBy('e.at')
       .orderBy('e.id')
@@ -84,6 +88,7 @@ export async function buildReport(
   };
   return {
     generatedAt: new Date().toISOString(),
+    timezone: computed.basis.timezone,
     disclaimer: computed.disclaimer,
     rulesVersion: computed.rulesVersion,
     regime: regime
@@ -116,7 +121,7 @@ export async function buildReport(
     timeline: timeline.map((e) => ({
       at: new Date(e.at).toISOString(),
       kind: e.kind,
-      actor: e.email ?? e.actor_label,
+      actor: e.email ? staffLabel({ display_name: e.display_name ?? '', email: e.email }) : e.actor_label,
       summary: e.summary,
     })),
   };
@@ -144,6 +149,8 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
   const h2 = (s: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(text(s)).moveDown(0.3);
   const h3 = (s: string) => doc.moveDown(0.4).font('Helvetica-Bold').fontSize(11).text(text(s));
   const p = (s: string) => doc.font('Helvetica').fontSize(10).text(text(s));
+  // Times as people read them: in the company's zone, its abbreviation printed with each (the JSON keeps ISO).
+  const at = (iso: string) => formatMoment(iso, report.timezone, 'en');
   const kv = (k: string, v: string) => {
     doc
       .font('Helvetica-Bold')
@@ -154,7 +161,8 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
 
   h1(report.regime ? `${report.regime.name}: breach notification report` : 'Breach notification report');
   p(`Incident: ${report.incident.title}`);
-  p(`Generated ${report.generatedAt} by Candor (rules version ${report.rulesVersion}).`);
+  p(`Generated ${at(report.generatedAt)} by Candor (rules version ${report.rulesVersion}).`);
+  p(`Times are in ${report.timezone}, the company's time zone.`);
   doc.moveDown(0.3).font('Helvetica-Oblique').fontSize(9).text(text(report.disclaimer));
   if (report.regime) {
     doc.moveDown(0.3);
@@ -172,9 +180,12 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
   kv('Data involved', report.incident.dataCategories.join(', ') || 'not recorded');
   kv('Encrypted with an uncompromised key', report.incident.encryptedWithSafeKey ? 'yes' : 'no');
   if (report.incident.lawEnforcementDelayUntil)
-    kv('Law-enforcement delay until', report.incident.lawEnforcementDelayUntil);
+    kv('Law-enforcement delay until', at(report.incident.lawEnforcementDelayUntil));
   if (report.incident.description) p(report.incident.description);
-  for (const k of keyTimes) kv(keyTimeLabels[k], report.incident.times[k] ?? 'not set');
+  for (const k of keyTimes) {
+    const value = report.incident.times[k];
+    kv(keyTimeLabels[k], value ? at(value) : 'not set');
+  }
 
   h2(`Affected people: ${report.affected.total.toLocaleString('en-US')}`);
   const rows = Object.entries(report.affected.byJurisdiction).sort((a, b) => b[1] - a[1]);
@@ -186,7 +197,7 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
   for (const o of report.obligations) {
     h3(`${o.regimeName}: ${o.kind.replace('_', ' ')}${o.variant ? ` (${o.variant})` : ''} - ${o.body}`);
     kv('Status', o.status.replace('_', ' '));
-    kv('Due', o.dueAt ?? 'not computable');
+    kv('Due', o.dueAt ? at(o.dueAt) : 'not computable');
     p(o.deadlineBasis);
     kv(
       'Affected',
@@ -199,7 +210,7 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
     }
     for (const d of o.history) {
       p(
-        `Decision ${d.at} by ${d.by}: ${d.status.replace('_', ' ')}${d.reasons ? `. Reasons: ${d.reasons}` : ''}${d.evidence ? `. Evidence: ${d.evidence}` : ''}`,
+        `Decision ${at(d.at)} by ${d.by}: ${d.status.replace('_', ' ')}${d.reasons ? `. Reasons: ${d.reasons}` : ''}${d.evidence ? `. Evidence: ${d.evidence}` : ''}`,
       );
     }
   }
@@ -209,7 +220,7 @@ export function renderReportPdf(report: RegulatorReport): Promise<Buffer> {
       p(`${n.regimeName}${n.kind ? ` (${n.kind.replace('_', ' ')})` : ''}: ${n.reason}`);
   }
   h2('Timeline');
-  for (const e of report.timeline) p(`${e.at}  ${e.actor}: ${e.summary}`);
+  for (const e of report.timeline) p(`${at(e.at)}  ${e.actor}: ${e.summary}`);
   doc.end();
   return done;
 }
