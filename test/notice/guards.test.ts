@@ -311,7 +311,8 @@ describe('HTML', () => {
     expect(page).toContain('<title>Title &lt;1&gt; · Shop &amp; &lt;Co&gt;</title>');
     expect(page).toContain('<span aria-current="true" lang="en">English</span>');
     expect(page).toContain('<a href="/n/shop-breach-1a2b3c?lang=es" hreflang="es" lang="es">Español</a>');
-    expect(page).toContain('--brand:#aa3300');
+    // The colour reaches the page through its stylesheet (no inline styles on the public site).
+    expect(page).toMatch(/href="\/n\/_assets\/site\.[0-9a-f]{10}\.aa3300\.css"/);
     expect(page).not.toContain('<img');
     expect(page).not.toContain('<script');
     const single = layout({ ...frame, locales: ['en'], hasLogo: true }, { title: 't', body: '', path: '/' });

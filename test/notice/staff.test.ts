@@ -439,7 +439,8 @@ describe('branding', () => {
     expect(branding).toMatchObject({ companyName: 'Acme Widgets', primaryColor: '#aa3300' });
     const page = await getPage(site.t, `/n/${site.slug}`);
     expect(page.body).toContain('Acme Widgets');
-    expect(page.body).toContain('--brand:#aa3300');
+    // The colour reaches the page through its stylesheet (no inline styles on the public site).
+    expect(page.body).toMatch(/href="\/n\/_assets\/site\.[0-9a-f]{10}\.aa3300\.css"/);
     expect(page.body).not.toContain('<img src="/n/_brand/logo"');
     // Other pages of the site too.
     expect((await getPage(site.t, `/n/${site.slug}/lookup`)).body).toContain('Acme Widgets');

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as contract from '../../../shared/contracts/auth.ts';
 import type { PlatformContext } from '../../platform/context.ts';
+import { CLEAR_SITE_DATA } from '../../platform/http/security-headers.ts';
 import * as enrollment from './enrollment.service.ts';
 import { cookieOptions, SESSION_COOKIE } from './sessions.ts';
 import * as signIn from './sign-in.service.ts';
@@ -183,6 +184,7 @@ export function authRoutes(deps: Deps): FastifyPluginAsyncZod {
         async (request, reply) => {
           await signIn.signOut(deps, request.principal!, everywhere, meta(request));
           reply.clearCookie(SESSION_COOKIE, cookieOptions(deps.config));
+          reply.header('clear-site-data', CLEAR_SITE_DATA);
           return reply.code(204).send(null);
         },
       );

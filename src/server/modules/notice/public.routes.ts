@@ -37,6 +37,7 @@ import {
   layout,
   messageBox,
   type SiteFrame,
+  stylesheetFor,
 } from './render.ts';
 import { type PublishedSite, readBranding, type SiteCache } from './site.ts';
 import { readSubscriptionToken } from './subscriptions.ts';
@@ -294,6 +295,19 @@ export function publicSiteRoutes(deps: Deps) {
         .header('content-type', 'text/javascript; charset=utf-8')
         .header('cache-control', 'public, max-age=3600')
         .send(CHALLENGE_SCRIPT),
+    );
+
+    app.get<{ Params: { file: string } }>(
+      '/n/_assets/:file',
+      { config: PUBLIC, schema: { hide: true } },
+      async (request, reply) => {
+        const css = stylesheetFor(request.params.file);
+        if (css === null) return notFound(request, reply);
+        return reply
+          .header('content-type', 'text/css; charset=utf-8')
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .send(css);
+      },
     );
 
     app.get('/n/_brand/logo', { config: PUBLIC, schema: { hide: true } }, async (request, reply) => {

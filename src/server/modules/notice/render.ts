@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Contact, LocaleText, NoticeContent, SiteLocale, UpdateContent } from './content.ts';
 import { t } from './texts.ts';
 
@@ -87,6 +88,24 @@ summary{cursor:pointer;font-weight:600}
 footer{max-width:46rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;border-top:1px solid var(--line)}
 `;
 
+const STYLE_VERSION = createHash('sha256').update(STYLE).digest('hex').slice(0, 10);
+
+/**
+ * The site's stylesheet, served as a file (no inline styles: the CSP of the public pages allows none). Its
+ * address carries the brand colour and a hash of the rules, so it is cached for good and changes with either.
+ */
+export function stylesheetPath(primaryColor: string): string {
+  const hex = /^#[0-9a-fA-F]{6}$/.test(primaryColor) ? primaryColor.slice(1).toLowerCase() : '1f5fbf';
+  return `/n/_assets/site.${STYLE_VERSION}.${hex}.css`;
+}
+
+/** The stylesheet for an address made by stylesheetPath, or null for any other name. */
+export function stylesheetFor(file: string): string | null {
+  const match = /^site\.([0-9a-f]{10})\.([0-9a-f]{6})\.css$/.exec(file);
+  if (!match || match[1] !== STYLE_VERSION) return null;
+  return STYLE.replace('--brand:#1f5fbf', `--brand:#${match[2]}`);
+}
+
 export interface PageOptions {
   title: string;
   body: string;
@@ -114,8 +133,7 @@ export function layout(frame: SiteFrame, options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(options.title)} · ${esc(frame.companyName)}</title>
-<link rel="alternate" type="application/atom+xml" href="/n/${frame.slug}/feed.atom" title="${esc(t(frame.locale, 'feed_link'))}">
-<style>${STYLE.replace('--brand:#1f5fbf', `--brand:${frame.primaryColor}`)}</style>
+${frame.slug ? `<link rel="alternate" type="application/atom+xml" href="/n/${frame.slug}/feed.atom" title="${esc(t(frame.locale, 'feed_link'))}">\n` : ''}<link rel="stylesheet" href="${stylesheetPath(frame.primaryColor)}">
 </head>
 <body>
 <a class="skip" href="#content">${esc(t(frame.locale, 'skip'))}</a>
@@ -123,7 +141,7 @@ export function layout(frame: SiteFrame, options: PageOptions): string {
 <main id="content">
 ${options.body}
 </main>
-<footer><p>${esc(t(frame.locale, 'footer_privacy'))} <a href="/n/${frame.slug}/feed.atom">${esc(t(frame.locale, 'feed_link'))}</a></p></footer>
+<footer><p>${esc(t(frame.locale, 'footer_privacy'))}${frame.slug ? ` <a href="/n/${frame.slug}/feed.atom">${esc(t(frame.locale, 'feed_link'))}</a>` : ''}</p></footer>
 </body>
 </html>
 `;
