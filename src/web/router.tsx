@@ -11,6 +11,7 @@ import { sessionQuery } from './api/session.ts';
 import type { Session } from './api/types.ts';
 import { RequireActiveSession } from './components/ActiveSession.tsx';
 import { ConsoleShell } from './components/ConsoleShell.tsx';
+import { DocumentTitle } from './components/DocumentTitle.tsx';
 import { homePath } from './components/navigation.ts';
 import { ReauthModal } from './components/ReauthModal.tsx';
 import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
@@ -62,6 +63,7 @@ async function currentSession(queryClient: QueryClient): Promise<Session | null>
 export const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: () => (
     <>
+      <DocumentTitle />
       <Outlet />
       <ReauthModal />
     </>

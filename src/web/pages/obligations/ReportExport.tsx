@@ -50,6 +50,7 @@ export function ReportExport({ incidentId, obligations }: { incidentId: string; 
                 variant="default"
                 size="xs"
                 disabled={!regime}
+                aria-disabled={!regime}
                 aria-label={
                   regimeName ? `${regimeName} report (PDF)` : 'Regime report (PDF): choose a regime first'
                 }
@@ -63,6 +64,7 @@ export function ReportExport({ incidentId, obligations }: { incidentId: string; 
                 variant="default"
                 size="xs"
                 disabled={!regime}
+                aria-disabled={!regime}
                 aria-label={
                   regimeName ? `${regimeName} report (JSON)` : 'Regime report (JSON): choose a regime first'
                 }

@@ -68,11 +68,11 @@ export function countdown(dueAt: string, at: number): CountdownState {
   };
 }
 
-/** Red once overdue, orange within a day, dark yellow within three days. */
+/** Red once overdue, orange within a day, dark yellow within three days (the theme's text shades: AA on white). */
 export const urgencyColors: Record<Urgency, string | undefined> = {
-  overdue: 'red.8',
-  day: 'orange.8',
-  soon: 'yellow.9',
+  overdue: 'red',
+  day: 'orange',
+  soon: 'yellow',
   later: undefined,
 };
 
