@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { SiteMessageKind } from '../../db/schema.ts';
@@ -420,17 +421,9 @@ export function createSiteMessenger(deps: Deps) {
         } catch (error) {
           deps.logger.warn({ err: error }, 'sending site messages failed; retrying');
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1_000);
-          signal.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(timer);
-              resolve();
-            },
-            { once: true },
-          );
-        });
+        // timers/promises removes its abort listener when the second passes (a listener added per second and
+        // never removed grew without bound: MaxListenersExceededWarning within seconds of `npm start`).
+        await sleep(1_000, undefined, { signal }).catch(() => undefined);
       }
     },
     async idle(): Promise<void> {
