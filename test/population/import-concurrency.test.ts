@@ -31,8 +31,8 @@ it('two imports into different incidents run at once, and each ends as if it had
       expect(result.code).toBe(0);
       const { importId, ...counts } = JSON.parse(result.stdout);
       expect(importId).not.toBe(alone.importId);
-      const { rows, accepted, rejected, people, newPeople, conflicts } = alone;
-      expect(counts).toEqual({ rows, accepted, rejected, people, newPeople, conflicts });
+      const { rows, accepted, rejected, warnings, people, newPeople, conflicts } = alone;
+      expect(counts).toEqual({ rows, accepted, rejected, warnings, people, newPeople, conflicts });
       expect(await h.population.stats(incidents[i]!)).toEqual(expectedStats);
     }
   } finally {

@@ -73,7 +73,7 @@ describe('stats', () => {
     byCategory: { email: 3, name: 3, postal_address: 2, phone: 2, date_of_birth: 1, national_id: 1 },
     byJurisdiction: { 'US-CA': 1, 'DE-BY': 1, 'US-NY': 1, unknown: 2 },
     byRiskTier: { high: 1, medium: 2, low: 2 },
-    reachable: { email: 3, phone: 2, postal: 2, none: 1 },
+    reachable: { email: 3, phone: 2, postal: 2, none: 1, emailNeedsSmtpUtf8: 0 },
   };
 
   it('have exactly the shape and the counts the issue gives', async () => {
@@ -103,7 +103,7 @@ describe('stats', () => {
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed).sort()).toEqual(
-      ['accepted', 'conflicts', 'importId', 'newPeople', 'people', 'rejected', 'rows'].sort(),
+      ['accepted', 'conflicts', 'importId', 'newPeople', 'people', 'rejected', 'rows', 'warnings'].sort(),
     );
     expect(printed).toMatchObject({
       rows: 7,

@@ -7,6 +7,7 @@ import {
   type ImportProgress,
   type Mapping,
   parseMappingFile,
+  parseMappingFileOptions,
 } from '../../server/modules/population/index.ts';
 import { cliActor, printJson, withRuntime } from '../runtime.ts';
 
@@ -15,10 +16,11 @@ interface ImportOptions {
   map?: string;
   defaultCountry?: string;
   encoding?: 'utf8' | 'latin1';
+  caseSensitiveIds?: boolean;
   json?: boolean;
 }
 
-function readMapping(file: string): Mapping {
+function readMapping(file: string): { mapping: Mapping; caseSensitiveIds?: boolean } {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -27,7 +29,7 @@ function readMapping(file: string): Mapping {
       `--map ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}.`,
     );
   }
-  return parseMappingFile(json);
+  return { mapping: parseMappingFile(json), ...parseMappingFileOptions(json) };
 }
 
 /** A progress bar on a terminal; otherwise a line every few seconds on stderr (stdout stays for results). */
@@ -35,7 +37,7 @@ function progressPrinter(isQuiet: boolean) {
   if (process.stderr.isTTY && !isQuiet) {
     const bar = new SingleBar({
       format:
-        ' {phase} |{bar}| {percentage}% | {rows} rows | {rate} rows/s | {accepted} accepted | {rejected} rejected',
+        ' {phase} |{bar}| {percentage}% | {rows} rows | {rate} rows/s | {accepted} accepted | {rejected} rejected | {warnings} warnings',
       hideCursor: true,
       stream: process.stderr,
     });
@@ -48,6 +50,7 @@ function progressPrinter(isQuiet: boolean) {
           rate: p.rowsPerSecond,
           accepted: p.accepted,
           rejected: p.rejected,
+          warnings: p.warnings,
         };
         if (!started) {
           bar.start(p.bytesTotal || 1, 0, values);
@@ -69,7 +72,7 @@ function progressPrinter(isQuiet: boolean) {
       lastStep = step;
       const pct = p.bytesTotal ? Math.round((100 * p.bytesDone) / p.bytesTotal) : 0;
       process.stderr.write(
-        `candor import: ${p.detail ?? p.phase} ${pct}% ${p.accepted + p.rejected} rows (${p.rowsPerSecond} rows/s), ${p.rejected} rejected\n`,
+        `candor import: ${p.detail ?? p.phase} ${pct}% ${p.accepted + p.rejected} rows (${p.rowsPerSecond} rows/s), ${p.rejected} rejected, ${p.warnings} warnings\n`,
       );
     },
     stop: () => {},
@@ -88,6 +91,10 @@ export function registerPeopleCommands(program: Command): void {
     .option('--map <mapping.json>', 'column mapping {"columns": {"<header>": "<field>"}} (default: detected)')
     .option('--default-country <CC>', 'ISO country for rows without one (reads national phone numbers)')
     .option('--encoding <encoding>', 'utf8 (default) or latin1')
+    .option(
+      '--case-sensitive-ids',
+      'compare customer ids case-sensitively (C9002 and c9002 are two customers); the default ignores case. One rule per incident',
+    )
     .option('--resume <importId>', 'resume an interrupted import by id')
     .option('--json', 'print one JSON summary')
     .action(
@@ -99,7 +106,8 @@ export function registerPeopleCommands(program: Command): void {
         if (options.defaultCountry && !/^[A-Za-z]{2}$/.test(options.defaultCountry)) {
           throw new Error('--default-country takes a two-letter ISO code, like US or DE.');
         }
-        const mapping = options.map ? readMapping(options.map) : undefined;
+        const mapFile = options.map ? readMapping(options.map) : undefined;
+        const caseSensitiveIds = options.caseSensitiveIds === true ? true : mapFile?.caseSensitiveIds;
         const printer = progressPrinter(false);
         const summary = await withRuntime(async (runtime) => {
           const population = createPopulationModule(runtime.ctx);
@@ -121,8 +129,9 @@ export function registerPeopleCommands(program: Command): void {
             fileName: path.basename(source),
             format: options.format,
             encoding: options.encoding,
-            mapping,
+            mapping: mapFile?.mapping,
             defaultCountry: options.defaultCountry?.toUpperCase(),
+            caseSensitiveIds,
             actor: cliActor(),
             onProgress: (p) => printer.update(p),
           });
@@ -133,6 +142,7 @@ export function registerPeopleCommands(program: Command): void {
           rows: summary.rows,
           accepted: summary.accepted,
           rejected: summary.rejected,
+          warnings: summary.warnings,
           people: summary.people,
           newPeople: summary.newPeople,
           conflicts: summary.conflicts,
@@ -151,6 +161,13 @@ export function registerPeopleCommands(program: Command): void {
           `import ${result.importId}: ${result.rows} rows, ${result.accepted} accepted, ${result.rejected} rejected; ` +
             `${result.people} people (${result.newPeople} new), ${result.conflicts} conflicts to review\n`,
         );
+        if (result.warnings.total > 0) {
+          process.stdout.write(
+            `warnings on kept rows: ${Object.entries(result.warnings.byKind)
+              .map(([kind, n]) => `${kind.replaceAll('_', ' ')} ${n}`)
+              .join(', ')}\n`,
+          );
+        }
       },
     );
 

@@ -259,6 +259,9 @@ export interface ImportsTable {
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   updated_at: DefaultedTimestamp;
+  case_sensitive_ids: Generated<boolean>;
+  /** Warnings on kept rows per kind (ImportWarningKind → count). */
+  warnings: ColumnType<Record<string, number>, string | undefined, string>;
 }
 
 export interface SourceRecordsTable {
@@ -278,6 +281,7 @@ export interface SourceRecordsTable {
   has_phone: boolean;
   has_postal: boolean;
   payload: Buffer;
+  email_smtputf8: Generated<boolean>;
 }
 
 export interface ImportIssuesTable {

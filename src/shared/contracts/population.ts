@@ -45,6 +45,31 @@ export const uploadResponse = z.object({
   }),
 });
 
+/**
+ * Warnings an import records on rows it keeps (with their line, in the import's issues), counted per kind
+ * on the import. Stable codes: the console names them, the reasons in the issues explain them.
+ */
+export const importWarningKinds = [
+  /** A quote inside an unquoted CSV field (`O"Neil`), taken literally. */
+  'literal_quote',
+  /** An internationalized email address (non-ASCII before the @): only a relay with SMTPUTF8 takes it. */
+  'email_needs_smtputf8',
+  'malformed_email',
+  'malformed_phone',
+  'malformed_national_id',
+  'unknown_country',
+  'unknown_region',
+  /** A JSON key first seen after the preview, mapped by its name. */
+  'new_key_mapped',
+  /** A JSON key first seen after the preview that the mapping does not cover: not imported. */
+  'new_key_unmapped',
+] as const;
+export type ImportWarningKind = (typeof importWarningKinds)[number];
+export const importWarningCounts = z.object({
+  total: z.number(),
+  byKind: z.partialRecord(z.enum(importWarningKinds), z.number()),
+});
+
 export const startImportRequest = z
   .object({
     uploadId: z.uuid().optional(),
@@ -59,6 +84,12 @@ export const startImportRequest = z
       .regex(/^[A-Za-z]{2}$/, 'Use a two-letter ISO country code such as US or DE.')
       .transform((v) => v.toUpperCase())
       .optional(),
+    /**
+     * Customer ids compare ignoring case and surrounding spaces unless this is true (for source systems
+     * where `C9002` and `c9002` are two customers). Every import into one incident uses the same rule;
+     * left out, an incident's later imports follow its first.
+     */
+    caseSensitiveIds: z.boolean().optional(),
   })
   .refine((v) => (v.uploadId ? 1 : 0) + (v.serverPath ? 1 : 0) === 1, {
     message: 'Give either uploadId or serverPath.',
@@ -76,6 +107,10 @@ export const importSummary = z.object({
   rows: z.number(),
   accepted: z.number(),
   rejected: z.number(),
+  /** Warnings on kept rows, per kind (the rows and reasons are in the import's issues). */
+  warnings: importWarningCounts,
+  /** Whether customer ids were compared case-sensitively (the incident's rule). */
+  caseSensitiveIds: z.boolean(),
   bytesDone: z.number(),
   bytesTotal: z.number(),
   rowsPerSecond: z.number(),
@@ -116,7 +151,18 @@ export const peopleStats = z.object({
   byCategory: z.partialRecord(z.enum(categories), count),
   byJurisdiction: z.record(z.string(), count),
   byRiskTier: z.object({ high: count, medium: count, low: count }),
-  reachable: z.object({ email: count, phone: count, postal: count, none: count }),
+  reachable: z.object({
+    email: count,
+    phone: count,
+    postal: count,
+    none: count,
+    /**
+     * Of `email`: people whose address has a non-ASCII local part (RFC 6531). They are sent email only
+     * through a relay that supports SMTPUTF8; otherwise their delivery fails with "email needs SMTPUTF8"
+     * and falls over to the next channel.
+     */
+    emailNeedsSmtpUtf8: count,
+  }),
 });
 
 export const findPeopleRequest = z.object({
@@ -190,6 +236,7 @@ export type PersonSummaryDto = z.infer<typeof personSummary>;
 export type PersonDetailDto = z.infer<typeof personDetail>;
 export type ConflictSummaryDto = z.infer<typeof conflictSummary>;
 export type ImportIssueDto = z.infer<typeof importIssue>;
+export type ImportWarningCountsDto = z.infer<typeof importWarningCounts>;
 
 /**
  * The people search's answer. A caller with `people:read_pii` gets the people matched; any other role gets
@@ -198,3 +245,29 @@ export type ImportIssueDto = z.infer<typeof importIssue>;
  */
 export const findPeopleResponse = personList.extend({ affected: z.boolean(), isLimited: z.boolean() });
 export type FindPeopleResponseDto = z.infer<typeof findPeopleResponse>;
+
+/** The affected-people list: filters, keyset paging by person number. */
+export const reachFilters = ['email', 'phone', 'postal', 'none'] as const;
+export const peopleListQuery = z.object({
+  category: z.enum(categories).optional(),
+  jurisdiction: z.string().trim().min(1).max(20).optional(),
+  risk: z.enum(riskTiers).optional(),
+  /** Reachable by this channel; `none`: by no channel. */
+  reach: z.enum(reachFilters).optional(),
+  /** Cursor: people with a greater person number (the previous page's `nextAfter`). */
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const listedPerson = personSummary.extend({
+  /** Masked identifiers (`j•••@example.com`, `•••• 0142`); null for roles without `people:read_pii`. */
+  masked: z.object({ email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+});
+export const peoplePage = z.object({
+  people: z.array(listedPerson),
+  nextAfter: z.number().nullable(),
+  /** People matching the filters, counted on the first page only (null on later pages). */
+  total: z.number().nullable(),
+});
+export type PeopleListQuery = z.input<typeof peopleListQuery>;
+export type ListedPersonDto = z.infer<typeof listedPerson>;
+export type PeoplePageDto = z.infer<typeof peoplePage>;

@@ -19,6 +19,8 @@ export interface ChunkContext {
   importId: string;
   rnBase: number;
   defaultCountry: string | null;
+  /** The incident's rule for comparing customer ids (see customerIdKey). */
+  caseSensitiveIds: boolean;
 }
 
 export interface ChunkResult {
@@ -37,6 +39,7 @@ export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto
       // JSON lines may add keys as they go (and the mapping with them): recompile so a mapped one is read.
       builder = createRecordBuilder(compileMapping(headers, mapping), crypto as PiiCrypto, {
         defaultCountry: context.defaultCountry,
+        caseSensitiveIds: context.caseSensitiveIds,
       });
       headerCount = headers.length;
     }
@@ -59,6 +62,7 @@ export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto
       }
       result.accepted++;
       lines.push(recordLine(context, row.line, built.record));
+      for (const warning of row.warnings ?? []) result.issues.push({ line: row.line, issue: warning });
       for (const warning of built.warnings) result.issues.push({ line: row.line, issue: warning });
     }
     result.records = lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -84,5 +88,6 @@ function recordLine(context: ChunkContext, line: number, r: BuiltRecord): string
     r.hasPhone ? 't' : 'f',
     r.hasPostal ? 't' : 'f',
     copyBytea(r.payload),
+    r.isEmailSmtpUtf8 ? 't' : 'f',
   ].join('\t');
 }

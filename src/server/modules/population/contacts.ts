@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
-import { blindLookup } from './people.service.ts';
+import { blindLookup, incidentBlindLookup } from './people.service.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
 
 /**
@@ -111,7 +111,7 @@ export async function findPersonPn(
     : by.phone
       ? blindLookup(crypto, { kind: 'phone', value: by.phone })
       : by.customerId
-        ? blindLookup(crypto, { kind: 'customer_id', value: by.customerId })
+        ? await incidentBlindLookup(db, crypto, incidentId, { kind: 'customer_id', value: by.customerId })
         : null;
   if (!lookup) return null;
   const row = await db

@@ -11,6 +11,8 @@ import { appendTimeline } from '../incidents/index.ts';
 import { createBuildPool } from './build-pool.ts';
 import { type ChunkContext, type ChunkResult, createChunkBuilder } from './chunk-builder.ts';
 import { copyIn, copyInText, copyText } from './copy.ts';
+import { caseRuleForImport } from './customer-id-rule.ts';
+import { type WarningCounts, warningCounts, warningTotal } from './import-warnings.ts';
 import {
   type InputEncoding,
   InputError,
@@ -39,6 +41,8 @@ export interface ImportProgress {
   line: number;
   accepted: number;
   rejected: number;
+  /** Warnings on kept rows so far (all kinds). */
+  warnings: number;
   bytesDone: number;
   bytesTotal: number;
   rowsPerSecond: number;
@@ -49,6 +53,7 @@ export interface ImportSummary {
   rows: number;
   accepted: number;
   rejected: number;
+  warnings: WarningCounts;
   people: number;
   newPeople: number;
   conflicts: number;
@@ -69,6 +74,8 @@ export interface ImportRequest {
   encoding?: InputEncoding | undefined;
   mapping?: Mapping | undefined;
   defaultCountry?: string | undefined;
+  /** Compare customer ids case-sensitively (see customer-id-rule.ts); left out, the incident's rule. */
+  caseSensitiveIds?: boolean | undefined;
 
   actor: Actor;
   requestId?: string | undefined;
@@ -86,6 +93,7 @@ type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'> & {
 const BATCH_ROWS = 5000;
 const CHUNK_ROWS = 1000;
 const SAMPLE_ROWS = 200;
+const PREVIEW_CHARS = 64 * 2 ** 20;
 const LOCK_CLASS = 7_317_100;
 
 export async function sha256File(path: string, onBytes?: (bytes: number) => void): Promise<Buffer> {
@@ -104,7 +112,8 @@ export async function previewSource(
   source: InputSource,
   options: { format?: InputFormat | undefined; encoding?: InputEncoding | undefined },
 ) {
-  const input = await openInput(source, options);
+  // A preview reads the start of the file only: an upload is answered promptly whatever comes after.
+  const input = await openInput(source, { ...options, maxChars: PREVIEW_CHARS });
   const samples: Array<Record<string, string>> = [];
   const errors: Array<{ line: number; error: string }> = [];
   for await (const row of input.rows) {
@@ -135,7 +144,10 @@ function sourceOf(
     : fileSource(job.source_path, job.file_name);
 }
 
-/** What makes two imports of one file the same import: how it is read and mapped. */
+/**
+ * What makes two imports of one file the same import: how it is read and mapped. (Not the customer-id
+ * rule: imports are compared within one incident, which has one rule.)
+ */
 function settingsHash(request: ImportRequest): Buffer {
   const mapping = request.mapping
     ? Object.fromEntries(Object.entries(request.mapping).sort(([a], [b]) => a.localeCompare(b)))
@@ -187,6 +199,10 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, request.incidentId]);
+    // Resuming keeps the import's own rule; a new import takes (or must match) the incident's.
+    const caseSensitiveIds = request.resumeImportId
+      ? false
+      : await caseRuleForImport(db, request.incidentId, request.caseSensitiveIds);
     const settings = settingsHash(request);
     let job = request.resumeImportId
       ? await loadImport(deps, request.resumeImportId)
@@ -248,6 +264,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
             format: preview.format,
             encoding: request.encoding ?? 'utf8',
             default_country: request.defaultCountry ?? null,
+            case_sensitive_ids: caseSensitiveIds,
             mapping: JSON.stringify(mapping),
             status: 'parsing',
             // 2^32 lines per import, so record numbers of different imports never collide.
@@ -377,11 +394,13 @@ async function parseIntoRecords(
     accepted: Number(job.accepted),
     rejected: Number(job.rejected),
     rowsTotal: Number(job.rows_total),
+    warnings: { ...(job.warnings as Record<string, number>) },
   };
   progress.update({
     phase: 'parsing',
     accepted: totals.accepted,
     rejected: totals.rejected,
+    warnings: warningTotal(totals.warnings),
     line: skipThrough,
   });
   const context: ChunkContext = {
@@ -389,6 +408,7 @@ async function parseIntoRecords(
     importId: job.id,
     rnBase: Number(job.rn_base),
     defaultCountry: job.default_country,
+    caseSensitiveIds: job.case_sensitive_ids,
   };
   // Worker threads take a second or two to start: worth it for large files only.
   const threads =
@@ -411,7 +431,14 @@ async function parseIntoRecords(
   const flush = () => {
     if (lastLine === flushedLine) return inFlight;
     flushedLine = lastLine;
-    const batch = { records, issues, lastLine, ...totals, bytes: input.bytesRead() };
+    const batch = {
+      records,
+      issues,
+      lastLine,
+      ...totals,
+      warnings: { ...totals.warnings },
+      bytes: input.bytesRead(),
+    };
     records = [];
     recordRows = 0;
     issues = [];
@@ -433,6 +460,7 @@ async function parseIntoRecords(
       line: lastLine,
       accepted: totals.accepted,
       rejected: totals.rejected,
+      warnings: warningTotal(totals.warnings),
       bytesDone: input.bytesRead(),
     });
   const consume = async () => {
@@ -441,6 +469,9 @@ async function parseIntoRecords(
     if (result.records) records.push(result.records);
     recordRows += result.accepted;
     issues.push(...chunk.newKeys, ...result.issues);
+    for (const { issue } of [...chunk.newKeys, ...result.issues]) {
+      if (issue.severity === 'warning') totals.warnings[issue.kind] = (totals.warnings[issue.kind] ?? 0) + 1;
+    }
     totals.accepted += result.accepted;
     totals.rejected += result.rejected;
     totals.rowsTotal += chunk.rows;
@@ -478,6 +509,7 @@ async function parseIntoRecords(
             line: row.line,
             issue: {
               severity: 'warning',
+              kind: byName ? 'new_key_mapped' : 'new_key_unmapped',
               reason: byName
                 ? `new key, mapped by its name to ${byName}`
                 : 'new key, not in the mapping: not imported',
@@ -513,7 +545,7 @@ export function stagingTable(importId: string): string {
 
 const copyRecords = (importId: string) =>
   `COPY ${stagingTable(importId)} (incident_id, rn, import_id, line_no, customer_idx, national_idx, email_idx, phone_idx, ` +
-  'categories, country, region, locale, has_email, has_phone, has_postal, payload) FROM STDIN';
+  'categories, country, region, locale, has_email, has_phone, has_postal, payload, email_smtputf8) FROM STDIN';
 
 async function writeBatch(
   client: pg.PoolClient,
@@ -525,6 +557,7 @@ async function writeBatch(
     accepted: number;
     rejected: number;
     rowsTotal: number;
+    warnings: WarningCounts['byKind'];
     bytes: number;
   },
 ): Promise<void> {
@@ -542,9 +575,18 @@ async function writeBatch(
     }
     // Guarded on the checkpoint: a second process racing on the same import cannot double-write.
     const updated = await client.query(
-      `UPDATE imports SET checkpoint_line = $2, accepted = $3, rejected = $4, rows_total = $5, bytes_done = $6, updated_at = now()
+      `UPDATE imports SET checkpoint_line = $2, accepted = $3, rejected = $4, rows_total = $5, bytes_done = $6,
+         warnings = $7::jsonb, updated_at = now()
        WHERE id = $1 AND status = 'parsing' AND checkpoint_line < $2`,
-      [job.id, batch.lastLine, batch.accepted, batch.rejected, batch.rowsTotal, batch.bytes],
+      [
+        job.id,
+        batch.lastLine,
+        batch.accepted,
+        batch.rejected,
+        batch.rowsTotal,
+        batch.bytes,
+        JSON.stringify(batch.warnings),
+      ],
     );
     if (updated.rowCount !== 1) throw new Error('the import moved on in another process; stopping this one');
     await client.query('COMMIT');
@@ -659,6 +701,7 @@ function summaryOf(job: ImportRow, unmapped: string[], isDuplicate: boolean): Im
     rows: isDuplicate ? 0 : Number(job.rows_total),
     accepted: isDuplicate ? 0 : Number(job.accepted),
     rejected: isDuplicate ? 0 : Number(job.rejected),
+    warnings: isDuplicate ? { total: 0, byKind: {} } : warningCounts(job.warnings),
     people: after,
     newPeople: isDuplicate ? 0 : Math.max(0, after - before),
     conflicts: isDuplicate ? 0 : Number(job.conflicts_found ?? 0),
@@ -678,6 +721,7 @@ function progressReporter(onProgress: ImportRequest['onProgress'], bytesTotal: n
     line: 0,
     accepted: 0,
     rejected: 0,
+    warnings: 0,
     bytesDone: 0,
     bytesTotal,
     rowsPerSecond: 0,

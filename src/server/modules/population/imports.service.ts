@@ -7,6 +7,7 @@ import type {
 import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { conflictsByImport } from './import-conflicts.ts';
+import { warningCounts } from './import-warnings.ts';
 import type { Mapping } from './mapping.ts';
 
 /** Reading imports and their issues for the console (no personal data involved). */
@@ -33,6 +34,8 @@ const importColumns = [
   'updated_at',
   'mapping',
   'rn_base',
+  'warnings',
+  'case_sensitive_ids',
 ] as const;
 
 type ImportRowSlice = {
@@ -56,6 +59,8 @@ type ImportRowSlice = {
   updated_at: Date;
   mapping: Mapping;
   rn_base: number;
+  warnings: Record<string, number>;
+  case_sensitive_ids: boolean;
 };
 
 function toSummary(row: ImportRowSlice, ownConflicts: Map<string, number>): ImportSummaryDto {
@@ -70,6 +75,8 @@ function toSummary(row: ImportRowSlice, ownConflicts: Map<string, number>): Impo
     rows: Number(row.rows_total),
     accepted: Number(row.accepted),
     rejected: Number(row.rejected),
+    warnings: warningCounts(row.warnings),
+    caseSensitiveIds: row.case_sensitive_ids,
     bytesDone: Number(row.bytes_done),
     bytesTotal: Number(row.file_bytes),
     rowsPerSecond: seconds > 0 ? Math.round(Number(row.rows_total) / seconds) : 0,

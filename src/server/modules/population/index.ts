@@ -1,7 +1,7 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import { createImportJobs } from './import-jobs.ts';
 import { type ImportRequest, previewSource, resumeImport, runImport } from './import-runner.ts';
-import { parseMappingFile } from './mapping.ts';
+import { parseMappingFile, parseMappingFileOptions } from './mapping.ts';
 import { findPeople, peopleStats, viewPerson } from './people.service.ts';
 import { populationRoutes } from './population.routes.ts';
 
@@ -30,5 +30,5 @@ export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export type { Mapping } from './mapping.ts';
 export { normalizeEmail } from './normalize/email.ts';
 export { normalizePhone } from './normalize/phone.ts';
-export { blindLookup } from './people.service.ts';
-export { parseMappingFile };
+export { blindLookup, peopleStats } from './people.service.ts';
+export { parseMappingFile, parseMappingFileOptions };

@@ -6,7 +6,7 @@ export { type IdentifierField, identifierFields };
 /**
  * Column mapping: which input column (CSV header or JSON key) holds which field. A mapping file is
  * `{"columns": {"<header>": "<field>"}}` with fields from `identifierFields`, `category:<id>` (a non-empty
- * value means that category was exposed) or `ignore`. Without one, fields are detected from header names
+ * value means that category was exposed) or `ignore`, and optionally `"caseSensitiveIds": true`. Without one, fields are detected from header names
  * (synonyms below) and, where headers say nothing, from the shape of sample values.
  */
 
@@ -323,6 +323,22 @@ export function isFieldSpec(value: string): value is FieldSpec {
   if (value === 'ignore') return true;
   if (value.startsWith('category:')) return isCategory(value.slice('category:'.length));
   return (identifierFields as readonly string[]).includes(value);
+}
+
+/** Import settings a mapping file may carry beside its columns. */
+export interface MappingFileOptions {
+  /** Compare customer ids case-sensitively (see customer-id-rule.ts). */
+  caseSensitiveIds?: boolean;
+}
+
+/** Reads `{"columns": …, "caseSensitiveIds": true}`'s settings; throws a message naming a bad one. */
+export function parseMappingFileOptions(json: unknown): MappingFileOptions {
+  const value = (json as { caseSensitiveIds?: unknown })?.caseSensitiveIds;
+  if (value === undefined) return {};
+  if (typeof value !== 'boolean') {
+    throw new Error(`The mapping file's "caseSensitiveIds" is ${JSON.stringify(value)}: use true or false.`);
+  }
+  return { caseSensitiveIds: value };
 }
 
 /** Validates a mapping file's content; throws a message naming the bad column. */

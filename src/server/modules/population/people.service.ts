@@ -4,8 +4,9 @@ import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { incidentCaseRule } from './customer-id-rule.ts';
 import { normalizeEmail } from './normalize/email.ts';
-import { normalizeCustomerId } from './normalize/identifiers.ts';
+import { customerIdKey, normalizeCustomerId } from './normalize/identifiers.ts';
 import { normalizePhone } from './normalize/phone.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
 
@@ -18,7 +19,7 @@ export interface PeopleStats {
   byCategory: Partial<Record<Category, number>>;
   byJurisdiction: Record<string, number>;
   byRiskTier: Record<RiskTier, number>;
-  reachable: { email: number; phone: number; postal: number; none: number };
+  reachable: { email: number; phone: number; postal: number; none: number; emailNeedsSmtpUtf8: number };
 }
 
 export async function peopleStats(db: Executor, incidentId: string): Promise<PeopleStats> {
@@ -61,6 +62,7 @@ export async function peopleStats(db: Executor, incidentId: string): Promise<Peo
     .where('incident_id', '=', incidentId)
     .where('status', '=', 'open')
     .executeTakeFirstOrThrow();
+  const smtpUtf8 = await countEmailNeedsSmtpUtf8(db, incidentId);
   const row = totals as unknown as Record<string, number>;
   const byCategory: Partial<Record<Category, number>> = {};
   for (const c of categories) {
@@ -80,8 +82,29 @@ export async function peopleStats(db: Executor, incidentId: string): Promise<Peo
       phone: Number(row.phone),
       postal: Number(row.postal),
       none: Number(row.none),
+      emailNeedsSmtpUtf8: smtpUtf8,
     },
   };
+}
+
+/**
+ * People whose email on file (their most recent record's, the one notices go to: see contacts.ts) has a
+ * non-ASCII local part, so it reaches them only through a relay with SMTPUTF8. Starts from the few records
+ * flagged (a partial index), then checks each such person's latest email record.
+ */
+async function countEmailNeedsSmtpUtf8(db: Executor, incidentId: string): Promise<number> {
+  const result = await sql<{ n: number }>`
+    WITH flagged AS (
+      SELECT DISTINCT rp.pn FROM source_records s
+      JOIN record_people rp ON rp.incident_id = s.incident_id AND rp.rn = s.rn
+      WHERE s.incident_id = ${incidentId} AND s.email_smtputf8
+    )
+    SELECT count(*)::int AS n FROM flagged f
+    WHERE (SELECT s.email_smtputf8 FROM record_people rp
+           JOIN source_records s ON s.incident_id = rp.incident_id AND s.rn = rp.rn
+           WHERE rp.incident_id = ${incidentId} AND rp.pn = f.pn AND s.has_email
+           ORDER BY s.rn DESC LIMIT 1)`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 export type LookupKind = 'email' | 'phone' | 'customer_id';
@@ -97,7 +120,7 @@ export interface PersonSummary {
   records: number;
 }
 
-const personColumns = [
+export const personColumns = [
   'people.id',
   'people.pn',
   'people.categories',
@@ -110,7 +133,7 @@ const personColumns = [
   'people.record_count',
 ] as const;
 
-type PersonRow = {
+export type PersonRow = {
   id: string;
   pn: number;
   categories: number;
@@ -123,7 +146,7 @@ type PersonRow = {
   record_count: number;
 };
 
-function toPerson(row: PersonRow): PersonSummary {
+export function toPerson(row: PersonRow): PersonSummary {
   return {
     id: row.id,
     pn: row.pn,
@@ -136,25 +159,46 @@ function toPerson(row: PersonRow): PersonSummary {
   };
 }
 
+type Lookup = {
+  kind: LookupKind;
+  value: string;
+  defaultCountry?: string | null | undefined;
+  /** The incident's customer-id rule (customer-id-rule.ts); ignoring case when left out. */
+  caseSensitiveIds?: boolean | undefined;
+};
+
 /**
  * The blind-index column and value for an exact lookup by email, phone or customer id, normalized the way
  * imports normalize them; null when the value is not valid.
  */
 export function blindLookup(
   crypto: Pick<PlatformContext['crypto'], 'blindIndex'>,
-  lookup: { kind: LookupKind; value: string; defaultCountry?: string | null | undefined },
+  lookup: Lookup,
 ): { column: 'email_idx' | 'phone_idx' | 'customer_idx'; index: Buffer } | null {
-  const normalized =
-    lookup.kind === 'email'
-      ? normalizeEmail(lookup.value)
-      : lookup.kind === 'phone'
-        ? normalizePhone(lookup.value, lookup.defaultCountry ?? null)
-        : normalizeCustomerId(lookup.value);
+  let normalized: string | null;
+  if (lookup.kind === 'email') normalized = normalizeEmail(lookup.value);
+  else if (lookup.kind === 'phone') normalized = normalizePhone(lookup.value, lookup.defaultCountry ?? null);
+  else {
+    const id = normalizeCustomerId(lookup.value);
+    normalized = id && customerIdKey(id, lookup.caseSensitiveIds === true);
+  }
   if (!normalized) return null;
   const column = ({ email: 'email_idx', phone: 'phone_idx', customer_id: 'customer_idx' } as const)[
     lookup.kind
   ];
   return { column, index: crypto.blindIndex(lookup.kind, normalized) };
+}
+
+/** blindLookup within one incident: a customer id is compared by the incident's rule. */
+export async function incidentBlindLookup(
+  db: Executor,
+  crypto: Pick<PlatformContext['crypto'], 'blindIndex'>,
+  incidentId: string,
+  lookup: Lookup,
+): Promise<ReturnType<typeof blindLookup>> {
+  const caseSensitiveIds =
+    lookup.kind === 'customer_id' ? (await incidentCaseRule(db, incidentId)) === true : undefined;
+  return blindLookup(crypto, { ...lookup, caseSensitiveIds });
 }
 
 /** Exact match through the blind index. The search itself is audited (the value never is). */
@@ -164,7 +208,7 @@ export async function findPeople(
   lookup: { kind: LookupKind; value: string; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
 ): Promise<PersonSummary[]> {
-  const found = blindLookup(deps.crypto, lookup);
+  const found = await incidentBlindLookup(deps.db, deps.crypto, incidentId, lookup);
   if (!found) {
     throw new AppError(
       'validation_failed',
@@ -212,7 +256,7 @@ export async function findAffected(
   lookup: { kind: LookupKind; value: string; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
 ): Promise<boolean> {
-  const found = blindLookup(deps.crypto, lookup);
+  const found = await incidentBlindLookup(deps.db, deps.crypto, incidentId, lookup);
   if (!found) {
     throw new AppError(
       'validation_failed',

@@ -172,6 +172,7 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
           encoding: body.encoding,
           mapping: body.mapping as Mapping | undefined,
           defaultCountry: body.defaultCountry,
+          caseSensitiveIds: body.caseSensitiveIds,
           actor: actorOf(request.principal!),
           requestId: request.id,
         });

@@ -1,9 +1,15 @@
+import type { ImportWarningKind } from '../../../shared/contracts/population.ts';
 import { type Category, categories } from '../../../shared/taxonomy.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { type FieldSpec, type IdentifierField, identifierCategory, type Mapping } from './mapping.ts';
-import { normalizeEmail } from './normalize/email.ts';
+import { needsSmtpUtf8, normalizeEmail } from './normalize/email.ts';
 import { normalizeCountry, normalizeRegion } from './normalize/geography.ts';
-import { normalizeCustomerId, normalizeDate, normalizeNationalId } from './normalize/identifiers.ts';
+import {
+  customerIdKey,
+  normalizeCustomerId,
+  normalizeDate,
+  normalizeNationalId,
+} from './normalize/identifiers.ts';
 import { normalizePhone } from './normalize/phone.ts';
 
 /**
@@ -24,16 +30,18 @@ export interface BuiltRecord {
   region: string | null;
   locale: string | null;
   hasEmail: boolean;
+  /** The email has a non-ASCII local part: only a relay with SMTPUTF8 takes it. */
+  isEmailSmtpUtf8: boolean;
   hasPhone: boolean;
   hasPostal: boolean;
   payload: Buffer;
 }
 
-export interface RowIssue {
-  severity: 'rejected' | 'warning';
-  reason: string;
-  field: string | null;
-}
+/** Why a row was refused, or what was set aside in a row that was kept (a warning, counted by kind). */
+export type RowIssue =
+  | { severity: 'rejected'; reason: string; field: string | null }
+  | { severity: 'warning'; kind: ImportWarningKind; reason: string; field: string | null };
+type Warning = Extract<RowIssue, { severity: 'warning' }>;
 
 export type BuildResult = { record: BuiltRecord; warnings: RowIssue[] } | { rejection: RowIssue };
 
@@ -58,8 +66,9 @@ export function compileMapping(headers: string[], mapping: Mapping): CompiledCol
 export function createRecordBuilder(
   columns: CompiledColumn[],
   crypto: PiiCrypto,
-  options: { defaultCountry?: string | null },
+  options: { defaultCountry?: string | null; caseSensitiveIds?: boolean },
 ): RecordBuilder {
+  const isCaseSensitive = options.caseSensitiveIds === true;
   const identifierColumns = columns.filter((c) => !c.spec.startsWith('category:')) as Array<{
     index: number;
     spec: IdentifierField;
@@ -83,26 +92,31 @@ export function createRecordBuilder(
         if (category) mask |= bit(category);
         raw[c.spec] ??= v;
       }
-      const warnings: RowIssue[] = [];
+      const warnings: Warning[] = [];
+      const warn = (kind: ImportWarningKind, reason: string, field: string) =>
+        warnings.push({ severity: 'warning', kind, reason, field });
 
       const country = raw.country ? normalizeCountry(raw.country) : (options.defaultCountry ?? null);
-      if (raw.country && !country)
-        warnings.push({ severity: 'warning', reason: 'unknown country', field: 'country' });
+      if (raw.country && !country) warn('unknown_country', 'unknown country', 'country');
       const region = raw.region ? normalizeRegion(raw.region, country) : null;
-      if (raw.region && !region)
-        warnings.push({ severity: 'warning', reason: 'unknown region', field: 'region' });
+      if (raw.region && !region) warn('unknown_region', 'unknown region', 'region');
 
       const email = raw.email ? normalizeEmail(raw.email) : null;
-      if (raw.email && !email)
-        warnings.push({ severity: 'warning', reason: 'malformed email', field: 'email' });
+      if (raw.email && !email) warn('malformed_email', 'malformed email', 'email');
+      const isEmailSmtpUtf8 = email !== null && needsSmtpUtf8(email);
+      if (isEmailSmtpUtf8) {
+        warn(
+          'email_needs_smtputf8',
+          'email needs SMTPUTF8 (an internationalized address: sent only through a relay that supports it, else the next channel)',
+          'email',
+        );
+      }
       const phone = raw.phone ? normalizePhone(raw.phone, country) : null;
-      if (raw.phone && !phone)
-        warnings.push({ severity: 'warning', reason: 'malformed phone', field: 'phone' });
+      if (raw.phone && !phone) warn('malformed_phone', 'malformed phone', 'phone');
       const customerId = raw.customer_id ? normalizeCustomerId(raw.customer_id) : null;
       const nationalId = raw.national_id ? normalizeNationalId(raw.national_id) : null;
-      if (raw.national_id && !nationalId) {
-        warnings.push({ severity: 'warning', reason: 'malformed national id', field: 'national_id' });
-      }
+      if (raw.national_id && !nationalId)
+        warn('malformed_national_id', 'malformed national id', 'national_id');
 
       if (!email && !phone && !customerId && !nationalId) {
         const hadBadValue = warnings.find((w) => ['email', 'phone', 'national_id'].includes(w.field ?? ''));
@@ -134,7 +148,9 @@ export function createRecordBuilder(
 
       return {
         record: {
-          customerIdx: customerId ? crypto.blindIndex('customer_id', customerId) : null,
+          customerIdx: customerId
+            ? crypto.blindIndex('customer_id', customerIdKey(customerId, isCaseSensitive))
+            : null,
           nationalIdx: nationalId ? crypto.blindIndex('national_id', nationalId) : null,
           emailIdx: email ? crypto.blindIndex('email', email) : null,
           phoneIdx: phone ? crypto.blindIndex('phone', phone) : null,
@@ -143,6 +159,7 @@ export function createRecordBuilder(
           region,
           locale,
           hasEmail: email !== null,
+          isEmailSmtpUtf8,
           hasPhone: phone !== null,
           hasPostal,
           payload: crypto.encrypt(JSON.stringify(payload), PAYLOAD_CONTEXT),

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CsvReader } from './csv-parser.ts';
+import type { RowIssue } from '../record-builder.ts';
+import { CsvReader, type CsvRow } from './csv-parser.ts';
 import type { InputSource } from './sources.ts';
 
 /**
@@ -16,6 +17,8 @@ export interface InputRow {
   line: number;
   values?: Array<string | undefined>;
   error?: string;
+  /** Things read in a way worth saying (a quote taken literally), kept with the row's line. */
+  warnings?: RowIssue[];
 }
 
 export class InputError extends Error {}
@@ -23,7 +26,25 @@ export class InputError extends Error {}
 export const MAX_RECORD_CHARS = 1 << 20;
 /** More columns than any real export has: a file beyond it is refused (CSV) or its extra keys (JSON lines). */
 export const MAX_COLUMNS = 1000;
+/** JSON nested deeper than any export needs; deeper objects are rejected (they overflowed the stack). */
+export const MAX_JSON_DEPTH = 32;
 const INVALID_UTF8 = '\uFFFD';
+
+/**
+ * Bounds on decompression. Real exports compress 5–50 times; a gzip bomb (2 MB expanding to a 2.35 GB line
+ * was reported) compresses ~1000 times. Past the first `ratioFromBytes` of output, output may not exceed
+ * `maxRatio` times the compressed bytes read so far; and no .gz file expands past `maxExpandedBytes`.
+ */
+export interface GzipLimits {
+  maxRatio: number;
+  ratioFromBytes: number;
+  maxExpandedBytes: number;
+}
+export const GZIP_LIMITS: GzipLimits = {
+  maxRatio: 250,
+  ratioFromBytes: 32 * 2 ** 20,
+  maxExpandedBytes: 64 * 2 ** 30,
+};
 
 export interface OpenedInput {
   format: InputFormat;
@@ -41,10 +62,18 @@ export function formatFromName(name: string): InputFormat | undefined {
   return undefined;
 }
 
-export async function openInput(
-  source: InputSource,
-  options: { format?: InputFormat | undefined; encoding?: InputEncoding },
-): Promise<OpenedInput> {
+export interface OpenOptions {
+  format?: InputFormat | undefined;
+  encoding?: InputEncoding | undefined;
+  gzipLimits?: GzipLimits | undefined;
+  /**
+   * Read no more than about this many characters (a preview): the rows end there, without the record the
+   * limit cut through.
+   */
+  maxChars?: number | undefined;
+}
+
+export async function openInput(source: InputSource, options: OpenOptions): Promise<OpenedInput> {
   if (source.size === 0) throw new InputError('The file is empty: there is nothing to import.');
   const raw = source.open();
   const rawChunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -67,13 +96,41 @@ export async function openInput(
   const stream: Readable = isGzip ? counted.pipe(createGunzip()) : counted;
   counted.on('error', (error) => stream.destroy(error));
   const decoder = new TextDecoder(options.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: false });
+  const limits = options.gzipLimits ?? GZIP_LIMITS;
+  let expanded = 0;
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const stop = () => {
+    raw.destroy();
+    counted.destroy();
+    stream.destroy();
+  };
+  // A decompression bomb is refused as soon as it shows, before its output is read any further.
+  const iterator: AsyncIterator<Buffer> = {
+    async next() {
+      const next = await chunks.next();
+      if (!isGzip || next.done) return next;
+      expanded += next.value.length;
+      const isBomb =
+        expanded > limits.maxExpandedBytes ||
+        (expanded > limits.ratioFromBytes && expanded > limits.maxRatio * bytes);
+      if (isBomb) {
+        stop();
+        throw new InputError(
+          expanded > limits.maxExpandedBytes
+            ? `The file expands past ${mb(limits.maxExpandedBytes)} MB when decompressed, more than Candor reads from a .gz file. Split the export into smaller files.`
+            : `The file expands more than ${limits.maxRatio} times when decompressed (${mb(expanded)} MB from ${mb(bytes)} MB so far), as a decompression bomb does; Candor refused it. If the export is genuine, decompress it yourself and import the plain file.`,
+        );
+      }
+      return next;
+    },
+  };
 
   // Look at the first decoded text to decide the format and refuse what is not text at all.
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let firstText = '';
   const buffered: string[] = [];
   while (firstText.trim() === '' || firstText.length < 2048) {
     const next = await iterator.next().catch((error: Error) => {
+      if (error instanceof InputError) throw error;
       throw new InputError(
         `The file could not be decompressed (${error.message}). Is it a complete .gz file?`,
       );
@@ -96,17 +153,30 @@ export async function openInput(
     formatFromName(source.name) ??
     (firstText.trimStart().startsWith('{') ? 'jsonl' : 'csv');
 
+  const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
+  const reading = { chars: 0, isCut: false };
   async function* texts(): AsyncGenerator<string> {
-    for (const t of buffered) yield t;
+    for (const t of buffered) {
+      reading.chars += t.length;
+      yield t;
+    }
     for (;;) {
+      if (reading.chars >= maxChars) {
+        reading.isCut = true;
+        stop();
+        return;
+      }
       let next: IteratorResult<Buffer>;
       try {
         next = await iterator.next();
       } catch (error) {
+        if (error instanceof InputError) throw error;
         throw new InputError(`The file is damaged after ${bytes} bytes (${(error as Error).message}).`);
       }
       if (next.done) break;
-      yield decoder.decode(next.value, { stream: true });
+      const text = decoder.decode(next.value, { stream: true });
+      reading.chars += text.length;
+      yield text;
     }
     const rest = decoder.decode();
     if (rest) yield rest;
@@ -119,7 +189,7 @@ export async function openInput(
     rows: undefined as unknown as AsyncGenerator<InputRow>,
     bytesRead: () => bytes,
   };
-  opened.rows = format === 'csv' ? csvRows(texts(), opened) : jsonlRows(texts(), opened);
+  opened.rows = format === 'csv' ? csvRows(texts(), opened, reading) : jsonlRows(texts(), opened, reading);
   // Prime the header so callers see it before the first row.
   const first = await opened.rows.next();
   const primed = first;
@@ -141,14 +211,32 @@ export async function openInput(
   return opened;
 }
 
-async function* csvRows(texts: AsyncGenerator<string>, opened: OpenedInput): AsyncGenerator<InputRow> {
+async function* csvRows(
+  texts: AsyncGenerator<string>,
+  opened: OpenedInput,
+  reading: { isCut: boolean },
+): AsyncGenerator<InputRow> {
   const reader = new CsvReader({ maxRecordChars: MAX_RECORD_CHARS });
-  const check = (rows: InputRow[]) => {
+  const check = (rows: CsvRow[]) => {
     if (reader.headers && opened.headers.length === 0) opened.headers.push(...reader.headers);
-    return rows.map(rejectInvalidText);
+    return rows.map((row) => rejectInvalidText(withWarnings(row, opened.headers)));
   };
   for await (const text of texts) yield* check(reader.push(text));
-  yield* check(reader.end());
+  if (!reading.isCut) yield* check(reader.end());
+}
+
+function withWarnings(row: CsvRow, headers: string[]): InputRow {
+  if (!row.warnings) return { line: row.line, values: row.values, error: row.error };
+  return {
+    line: row.line,
+    values: row.values,
+    warnings: row.warnings.map((w) => ({
+      severity: 'warning',
+      kind: w.kind,
+      reason: 'a quote inside an unquoted field, taken literally',
+      field: (headers[w.column] ?? `column ${w.column + 1}`).slice(0, 100),
+    })),
+  };
 }
 
 function rejectInvalidText(row: InputRow): InputRow {
@@ -161,15 +249,18 @@ function rejectInvalidText(row: InputRow): InputRow {
   return row;
 }
 
-async function* jsonlRows(texts: AsyncGenerator<string>, opened: OpenedInput): AsyncGenerator<InputRow> {
+async function* jsonlRows(
+  texts: AsyncGenerator<string>,
+  opened: OpenedInput,
+  reading: { isCut: boolean },
+): AsyncGenerator<InputRow> {
   const index = new Map<string, number>();
-  let pending = '';
   let line = 0;
   const parse = (text: string): InputRow | undefined => {
     line++;
     const trimmed = text.trim();
     if (trimmed === '') return undefined;
-    if (trimmed.length > MAX_RECORD_CHARS) return { line, error: 'line longer than 1024 KiB' };
+    if (trimmed.length > MAX_RECORD_CHARS) return { line, error: tooLong };
     if (trimmed.includes(INVALID_UTF8)) {
       return { line, error: 'invalid UTF-8 (if the file is Latin-1, import it with --encoding latin1)' };
     }
@@ -181,6 +272,10 @@ async function* jsonlRows(texts: AsyncGenerator<string>, opened: OpenedInput): A
     }
     if (!value || typeof value !== 'object' || Array.isArray(value))
       return { line, error: 'not a JSON object' };
+    // Flattening is recursive, so depth is checked first (thousands of levels overflowed the stack).
+    if (isDeeperThan(value, MAX_JSON_DEPTH)) {
+      return { line, error: `JSON nested more than ${MAX_JSON_DEPTH} levels deep` };
+    }
     const values: Array<string | undefined> = [];
     const entries = flatten(value as Record<string, unknown>);
     const newKeys = entries.filter(([key]) => !index.has(key)).length;
@@ -202,38 +297,55 @@ async function* jsonlRows(texts: AsyncGenerator<string>, opened: OpenedInput): A
     }
     return { line, values };
   };
+  // The line being read, in pieces; each chunk is searched for a newline once, never again.
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let isSkipping = false;
   for await (const text of texts) {
-    pending += text;
-    let nl = pending.indexOf('\n');
     let start = 0;
-    while (nl !== -1) {
-      const row = parse(pending.slice(start, nl));
-      if (row) yield row;
-      start = nl + 1;
-      nl = pending.indexOf('\n', start);
-    }
-    pending = pending.slice(start);
-    if (pending.length > MAX_RECORD_CHARS * 2) {
-      // One enormous line: reject it and skip to its end.
-      const row: InputRow = { line: ++line, error: 'line longer than 1024 KiB' };
-      yield row;
-      let skipping = true;
-      pending = '';
-      for await (const more of texts) {
-        const end = more.indexOf('\n');
-        if (end !== -1) {
-          pending = more.slice(end + 1);
-          skipping = false;
-          break;
-        }
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      if (isSkipping) isSkipping = false;
+      else {
+        pending.push(text.slice(start, nl));
+        const row = parse(pending.join(''));
+        if (row) yield row;
       }
-      if (skipping) return;
+      pending = [];
+      pendingChars = 0;
+      start = nl + 1;
+    }
+    if (isSkipping || start === text.length) continue;
+    pending.push(text.slice(start));
+    pendingChars += text.length - start;
+    if (pendingChars > MAX_RECORD_CHARS + 1024) {
+      // One enormous line: reject it now and let the rest of it go by unread (leading and trailing
+      // blanks are allowed for, since the limit counts the trimmed line).
+      yield { line: ++line, error: tooLong };
+      pending = [];
+      pendingChars = 0;
+      isSkipping = true;
     }
   }
-  if (pending.trim()) {
-    const row = parse(pending);
+  if (!isSkipping && !reading.isCut && pendingChars > 0) {
+    const row = parse(pending.join(''));
     if (row) yield row;
   }
+}
+
+const tooLong = `line longer than ${Math.round(MAX_RECORD_CHARS / 1024)} KiB`;
+const mb = (bytes: number) => Math.round(bytes / 1e6).toLocaleString('en-US');
+
+/** Whether a parsed JSON value nests deeper than `limit`, walked without recursion. */
+function isDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(current as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function flatten(object: Record<string, unknown>, prefix = ''): Array<[string, string]> {
