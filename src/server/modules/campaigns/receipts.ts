@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { Logger } from '../../platform/logging/logger.ts';
 import {
-  parseTwilioStatus,
-  parseWebhookReceipt,
-  verifyTwilioSignature,
-  verifyWebhookSignature,
-} from '../../platform/sms/index.ts';
+  candorSignedRoute,
+  installWebhookBodies,
+  twilioSignedRoute,
+} from '../../platform/http/signed-webhook.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import { parseTwilioStatus, parseWebhookReceipt } from '../../platform/sms/index.ts';
 import type { createDeliveryEngine } from './delivery.ts';
 
 const emailEvent = z.object({
@@ -33,57 +33,26 @@ export function receiptsRoutes(deps: {
   engine: () => ReturnType<typeof createDeliveryEngine>;
 }): FastifyPluginAsync {
   return async (app) => {
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
-      },
-    );
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-      (req as unknown as { rawBody: string }).rawBody = body as string;
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(null, null);
-      }
-    });
+    installWebhookBodies(app);
 
-    app.post(
-      '/api/hooks/sms/twilio',
-      {
-        config: {
-          access: { public: true, reason: 'provider delivery receipts, checked by X-Twilio-Signature' },
-        },
-      },
-      async (request, reply) => {
-        const token = deps.config.SMS_TWILIO_AUTH_TOKEN;
-        const params = (request.body ?? {}) as Record<string, string>;
-        const url = `${deps.config.publicUrl}${request.url}`;
-        const signature = request.headers['x-twilio-signature'];
-        if (
-          !token ||
-          !verifyTwilioSignature(token, url, params, typeof signature === 'string' ? signature : undefined)
-        ) {
-          return reply.code(401).send({ error: 'bad signature' });
-        }
+    twilioSignedRoute(app, {
+      url: '/api/hooks/sms/twilio',
+      reason: 'provider delivery receipts, checked by X-Twilio-Signature',
+      authToken: () => deps.config.SMS_TWILIO_AUTH_TOKEN,
+      publicUrl: () => deps.config.publicUrl,
+      handler: async (_request, reply, params) => {
         const receipt = parseTwilioStatus(params);
         if (receipt) await apply(deps, 'twilio', `${receipt.providerId}:${receipt.state}`, receipt);
         return reply.code(204).send();
       },
-    );
-    app.post(
-      '/api/hooks/email',
-      {
-        config: {
-          access: { public: true, reason: 'email provider bounce reports, checked by X-Candor-Signature' },
-        },
-      },
-      async (request, reply) => {
-        if (!signedByCandorScheme(request, deps.config.EMAIL_WEBHOOK_SECRET)) {
-          return reply.code(401).send({ error: 'bad signature' });
-        }
-        const event = emailEvent.safeParse(request.body);
+    });
+
+    candorSignedRoute(app, {
+      url: '/api/hooks/email',
+      reason: 'email provider bounce reports, checked by X-Candor-Signature',
+      secret: () => deps.config.EMAIL_WEBHOOK_SECRET,
+      handler: async (_request, reply, json) => {
+        const event = emailEvent.safeParse(json);
         if (!event.success) {
           return reply
             .code(400)
@@ -110,41 +79,20 @@ export function receiptsRoutes(deps: {
         }
         return reply.code(204).send();
       },
-    );
-    app.post(
-      '/api/hooks/sms/webhook',
-      {
-        config: {
-          access: { public: true, reason: 'provider delivery receipts, checked by X-Candor-Signature' },
-        },
-      },
-      async (request, reply) => {
-        if (!signedByCandorScheme(request, deps.config.SMS_WEBHOOK_SECRET)) {
-          return reply.code(401).send({ error: 'bad signature' });
-        }
-        const receipt = parseWebhookReceipt(request.body);
+    });
+
+    candorSignedRoute(app, {
+      url: '/api/hooks/sms/webhook',
+      reason: 'provider delivery receipts, checked by X-Candor-Signature',
+      secret: () => deps.config.SMS_WEBHOOK_SECRET,
+      handler: async (_request, reply, json) => {
+        const receipt = parseWebhookReceipt(json);
         if (!receipt) return reply.code(400).send({ error: 'not a receipt: expected {id, status}' });
         await apply(deps, 'webhook', `${receipt.providerId}:${receipt.state}`, receipt);
         return reply.code(204).send();
       },
-    );
+    });
   };
-}
-
-/** Our webhook signature (`X-Candor-Timestamp` + `X-Candor-Signature`) over the raw body, with `secret`. */
-function signedByCandorScheme(
-  request: { headers: Record<string, string | string[] | undefined> },
-  secret: string | undefined,
-): boolean {
-  const raw = (request as unknown as { rawBody?: string }).rawBody ?? '';
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  return (
-    Boolean(secret) &&
-    verifyWebhookSignature(secret!, raw, header('x-candor-timestamp'), header('x-candor-signature'))
-  );
 }
 
 async function apply(

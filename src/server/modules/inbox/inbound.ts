@@ -4,8 +4,12 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import {
+  candorSignedRoute,
+  installWebhookBodies,
+  twilioSignedRoute,
+} from '../../platform/http/signed-webhook.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { verifyTwilioSignature, verifyWebhookSignature } from '../../platform/sms/index.ts';
 import { type InboundMailbox, stripHtml } from '../campaigns/index.ts';
 import { type InboundAttachment, type IngestResult, ingest } from './ingest.ts';
 
@@ -26,6 +30,8 @@ interface Deps {
 }
 
 const MAX_ATTACHMENTS = 10;
+/** A provider's inbound email as JSON: up to ten attachments, base64 (a third larger than the files). */
+const INBOUND_EMAIL_BODY_LIMIT = 15_000_000;
 
 function keepAttachments(
   config: Pick<Config, 'CANDOR_ATTACHMENT_MAX_BYTES'>,
@@ -142,58 +148,24 @@ const inboundSms = z.object({
 
 export function inboundRoutes(deps: Deps): FastifyPluginAsync {
   return async (app) => {
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 100_000 },
-      (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
-      },
-    );
-    app.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: 15_000_000 },
-      (req, body, done) => {
-        (req as unknown as { rawBody: string }).rawBody = body as string;
-        try {
-          done(null, JSON.parse(body as string));
-        } catch {
-          done(null, null);
-        }
-      },
-    );
-    const signed = (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const secret = deps.config.INBOX_WEBHOOK_SECRET;
-      return (
-        Boolean(secret) &&
-        verifyWebhookSignature(
-          secret!,
-          (request as unknown as { rawBody?: string }).rawBody ?? '',
-          header('x-candor-timestamp'),
-          header('x-candor-signature'),
-        )
-      );
-    };
+    installWebhookBodies(app);
     const answer = (result: IngestResult) =>
       result.outcome === 'stored'
         ? { status: 'stored', threadId: result.threadId }
         : result.outcome === 'duplicate'
           ? { status: 'duplicate' }
           : { status: 'rejected', reason: result.reason };
+    const secret = () => deps.config.INBOX_WEBHOOK_SECRET;
 
-    app.post(
-      '/api/hooks/inbox/email',
-      {
-        config: {
-          access: { public: true, reason: 'inbound email from a provider, checked by X-Candor-Signature' },
-        },
-      },
-      async (request, reply) => {
-        if (!signed(request)) return reply.code(401).send({ error: 'bad signature' });
-        const parsed = inboundEmail.safeParse(request.body);
+    candorSignedRoute(app, {
+      url: '/api/hooks/inbox/email',
+      reason: 'inbound email from a provider, checked by X-Candor-Signature',
+      secret,
+      // Attachments arrive base64-encoded in the JSON. Only requests with fresh, well-formed signature
+      // headers are read this far, and nothing is parsed before the signature over the bytes matches.
+      bodyLimit: INBOUND_EMAIL_BODY_LIMIT,
+      handler: async (_request, reply, json) => {
+        const parsed = inboundEmail.safeParse(json);
         if (!parsed.success) {
           return reply
             .code(400)
@@ -223,18 +195,14 @@ export function inboundRoutes(deps: Deps): FastifyPluginAsync {
         deps.onStored?.(result);
         return reply.code(result.outcome === 'rejected' ? 422 : 200).send(answer(result));
       },
-    );
+    });
 
-    app.post(
-      '/api/hooks/sms/webhook/inbound',
-      {
-        config: {
-          access: { public: true, reason: 'inbound SMS from a provider, checked by X-Candor-Signature' },
-        },
-      },
-      async (request, reply) => {
-        if (!signed(request)) return reply.code(401).send({ error: 'bad signature' });
-        const parsed = inboundSms.safeParse(request.body);
+    candorSignedRoute(app, {
+      url: '/api/hooks/sms/webhook/inbound',
+      reason: 'inbound SMS from a provider, checked by X-Candor-Signature',
+      secret,
+      handler: async (_request, reply, json) => {
+        const parsed = inboundSms.safeParse(json);
         if (!parsed.success) return reply.code(400).send({ error: 'expected {id, from, text}' });
         const result = await ingest(deps, {
           channel: 'sms',
@@ -245,31 +213,15 @@ export function inboundRoutes(deps: Deps): FastifyPluginAsync {
         deps.onStored?.(result);
         return reply.code(result.outcome === 'rejected' ? 422 : 200).send(answer(result));
       },
-    );
+    });
 
     // Twilio posts inbound messages to the number's webhook: form fields MessageSid, From, Body.
-    app.post(
-      '/api/hooks/sms/twilio/inbound',
-      {
-        config: {
-          access: { public: true, reason: 'inbound SMS from Twilio, checked by X-Twilio-Signature' },
-        },
-      },
-      async (request, reply) => {
-        const token = deps.config.SMS_TWILIO_AUTH_TOKEN;
-        const params = (request.body ?? {}) as Record<string, string>;
-        const signature = request.headers['x-twilio-signature'];
-        if (
-          !token ||
-          !verifyTwilioSignature(
-            token,
-            `${deps.config.publicUrl}${request.url}`,
-            params,
-            typeof signature === 'string' ? signature : undefined,
-          )
-        ) {
-          return reply.code(401).send({ error: 'bad signature' });
-        }
+    twilioSignedRoute(app, {
+      url: '/api/hooks/sms/twilio/inbound',
+      reason: 'inbound SMS from Twilio, checked by X-Twilio-Signature',
+      authToken: () => deps.config.SMS_TWILIO_AUTH_TOKEN,
+      publicUrl: () => deps.config.publicUrl,
+      handler: async (_request, reply, params) => {
         if (!params.MessageSid || !params.From)
           return reply.code(400).send({ error: 'expected MessageSid, From, Body' });
         const result = await ingest(deps, {
@@ -285,6 +237,6 @@ export function inboundRoutes(deps: Deps): FastifyPluginAsync {
           .header('content-type', 'text/xml')
           .send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
       },
-    );
+    });
   };
 }

@@ -9,4 +9,4 @@ export { parseTwilioStatus } from './twilio.receipts.ts';
 export { twilioSignature, verifyTwilioSignature } from './twilio.signature.ts';
 export { createWebhookProvider, type WebhookOptions } from './webhook.provider.ts';
 export { parseWebhookReceipt } from './webhook.receipts.ts';
-export { verifyWebhookSignature, webhookSignature } from './webhook.signature.ts';
+export { isPlausibleWebhook, verifyWebhookSignature, webhookSignature } from './webhook.signature.ts';
