@@ -37,7 +37,9 @@ import { TimelinePage } from './pages/incidents/TimelinePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { DeadlinesPage } from './pages/obligations/DeadlinesPage.tsx';
 import { ObligationsPage } from './pages/obligations/ObligationsPage.tsx';
+import { PeopleListPage } from './pages/people/PeopleListPage.tsx';
 import { PeoplePage } from './pages/people/PeoplePage.tsx';
+import { parsePeopleListFilters, peopleListSearch } from './pages/people/people-list-filters.ts';
 import { BrandingPage } from './pages/settings/branding/BrandingPage.tsx';
 import { CompanyProfilePage } from './pages/settings/company/CompanyProfilePage.tsx';
 import { KeysPage } from './pages/settings/keys/KeysPage.tsx';
@@ -154,6 +156,26 @@ const incidentPeopleRoute = createRoute({
   component: function IncidentPeopleRoute() {
     const { incidentId } = incidentPeopleRoute.useParams();
     return <PeoplePage key={incidentId} incidentId={incidentId} />;
+  },
+});
+
+/** Every affected person, a page at a time; the filters live in the address (no personal data). */
+const incidentPeopleListRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/people/list',
+  validateSearch: (search: Record<string, unknown>) => peopleListSearch(parsePeopleListFilters(search)),
+  component: function IncidentPeopleListRoute() {
+    const { incidentId } = incidentPeopleListRoute.useParams();
+    const search = incidentPeopleListRoute.useSearch();
+    const navigate = incidentPeopleListRoute.useNavigate();
+    return (
+      <PeopleListPage
+        key={incidentId}
+        incidentId={incidentId}
+        filters={parsePeopleListFilters(search)}
+        onFiltersChange={(next) => void navigate({ search: peopleListSearch(next), replace: true })}
+      />
+    );
   },
 });
 
@@ -359,6 +381,7 @@ const routeTree = rootRoute.addChildren([
     incidentRoute.addChildren([
       incidentOverviewRoute,
       incidentPeopleRoute,
+      incidentPeopleListRoute,
       incidentObligationsRoute,
       incidentTimelineRoute,
       incidentTasksRoute,

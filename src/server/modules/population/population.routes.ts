@@ -17,6 +17,7 @@ import { getImport, listImports, listIssues } from './imports.service.ts';
 import { InputError } from './input/read-input.ts';
 import { saveUpload, UploadTooLargeError, uploadSource } from './input/sources.ts';
 import type { Mapping } from './mapping.ts';
+import { listPeople } from './people-list.ts';
 import { findAffected, findPeople, peopleStats, viewPerson } from './people.service.ts';
 
 interface UploadSidecar {
@@ -245,6 +246,30 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (request) => {
         await ensureIncident(request.params.id);
         return peopleStats(deps.db, request.params.id);
+      },
+    );
+
+    // Filters and the cursor are no personal data, so GET; masked identifiers only with people:read_pii.
+    app.get(
+      '/api/incidents/:id/people',
+      {
+        config: { access: { permission: 'people:read' } },
+        schema: {
+          tags: ['people'],
+          params: idParams,
+          querystring: contract.peopleListQuery,
+          response: { 200: contract.peoplePage },
+        },
+      },
+      async (request, reply) => {
+        await ensureIncident(request.params.id);
+        const principal = request.principal!;
+        reply.header('cache-control', 'no-store');
+        return listPeople(deps, request.params.id, request.query, {
+          actor: actorOf(principal),
+          requestId: request.id,
+          mayReadPii: canCredential(principal.kind, principal.role, 'people:read_pii'),
+        });
       },
     );
 

@@ -1,6 +1,7 @@
-import { Center, Loader, Stack } from '@mantine/core';
+import { Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
+import { RouterButton } from '../../components/RouterLinks.tsx';
 import { ConflictsQueue } from './ConflictsQueue.tsx';
 import { FindPerson } from './FindPerson.tsx';
 import { ImportsSection } from './ImportsSection.tsx';
@@ -35,6 +36,16 @@ function People({ incidentId }: { incidentId: string }) {
       {stats.error ? <ErrorAlert error={stats.error} title="The counts could not be loaded" /> : null}
       {stats.data && hasPeople ? <PeopleSummary stats={stats.data} /> : null}
       <ImportsSection incidentId={incidentId} imports={imports} hasPeople={hasPeople} />
+      {hasPeople ? (
+        <Group justify="space-between" align="center" wrap="wrap">
+          <Text size="sm" c="dimmed">
+            Browse every affected person, filtered by data exposed, jurisdiction, risk or how to reach them.
+          </Text>
+          <RouterButton to="/incidents/$incidentId/people/list" params={{ incidentId }} variant="light">
+            List affected people
+          </RouterButton>
+        </Group>
+      ) : null}
       {hasPeople ? <FindPerson incidentId={incidentId} /> : null}
       {hasPeople || (stats.data?.conflicts ?? 0) > 0 ? <ConflictsQueue incidentId={incidentId} /> : null}
     </Stack>
