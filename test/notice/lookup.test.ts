@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
 import { solveChallenge } from '../../src/server/modules/notice/guards.ts';
 import { formTokenOf, personalLinkIn, siteOutbox } from './helpers.ts';
 import {
@@ -190,6 +191,45 @@ describe('the form token', () => {
     const verifyToken = formTokenOf((await getPage(site.t, `/n/${site.slug}/verify`)).body);
     errorPage(await postForm(site.t, lookupPath(), { identifier: ann.email, form: verifyToken }));
 
+    await settleSiteMessages(site.t);
+    expect(await queuedCount(site.t, site.incidentId)).toBe(before);
+  });
+
+  // Attack: one fetched page's token replayed for two hours, so a script runs lookups (each a message to
+  // someone's inbox, each a probe of the site) without ever loading the form again. And invariant 6: how a
+  // replay is answered must not depend on the identifier it carries.
+  it('posts once: a replay gets the same error page whatever it carries, in any process, and sends nothing', async () => {
+    const page = await getPage(site.t, lookupPath());
+    const form = formTokenOf(page.body);
+    const first = await postForm(site.t, lookupPath(), { form, identifier: 'replay-first@example.com' });
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('Check your messages');
+    await settleSiteMessages(site.t);
+    const before = await queuedCount(site.t, site.incidentId);
+    const replays: LightMyRequestResponse[] = [];
+    for (const identifier of [ann.email, 'replay-stranger@example.com', ann.phone, '', 'not an address']) {
+      replays.push(await postForm(site.t, lookupPath(), { form, identifier }));
+    }
+    // Another server process (its own memory, the same database) refuses it too.
+    const other = await buildApp(site.t.ctx, { webRoot: '/nonexistent' });
+    try {
+      replays.push(
+        await other.app.inject({
+          method: 'POST',
+          url: lookupPath(),
+          remoteAddress: freshIp(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ form, identifier: ann.email }).toString(),
+        }),
+      );
+    } finally {
+      await other.app.close();
+    }
+    for (const replay of replays) {
+      errorPage(replay);
+      expect(replay.body).toBe(replays[0]!.body);
+      expect(replay.headers['cache-control']).toBe('no-store');
+    }
     await settleSiteMessages(site.t);
     expect(await queuedCount(site.t, site.incidentId)).toBe(before);
   });
@@ -454,10 +494,11 @@ describe('the proof of work', () => {
     });
     try {
       const path = `/n/${loaded.slug}/lookup`;
-      const early = await getPage(loaded.t, path);
-      expect(early.body).not.toContain('data-challenge');
-      for (const identifier of ['load-1@example.com', 'load-2@example.com']) {
-        const response = await postForm(loaded.t, path, { form: formTokenOf(early.body), identifier });
+      // Three forms fetched before the load (a form token posts once).
+      const [early, ...earlier] = await Promise.all([1, 2, 3].map(() => getPage(loaded.t, path)));
+      expect(early!.body).not.toContain('data-challenge');
+      for (const [i, identifier] of ['load-1@example.com', 'load-2@example.com'].entries()) {
+        const response = await postForm(loaded.t, path, { form: formTokenOf(earlier[i]!.body), identifier });
         expect(response.body).toContain('Check your messages');
       }
       // Two lookups in the window: the form now carries a challenge.
@@ -467,7 +508,7 @@ describe('the proof of work', () => {
       // A form fetched before the load, posted without a solution, is asked again.
       const before = await queuedCount(loaded.t, loaded.incidentId);
       const unsolved = await postForm(loaded.t, path, {
-        form: formTokenOf(early.body),
+        form: formTokenOf(early!.body),
         identifier: 'load-3@example.com',
       });
       expect(unsolved.statusCode).toBe(200);

@@ -2,10 +2,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { purgeRateLimits } from '../../platform/http/rate-limit-store.ts';
 
 /**
  * What stands between the public forms and abuse: a per-request form token (the form was fetched from our
- * page recently, so another site cannot make its visitors' browsers post lookups), rate limits per address,
+ * page recently, so another site cannot make its visitors' browsers post lookups; the lookup's is spent on
+ * use, so one fetched page cannot drive a script's lookups for two hours), rate limits per address,
  * per network and site-wide, and a self-hosted proof of work switched on under load.
  */
 type Signer = Pick<PiiCrypto, 'blindIndex'>;
@@ -141,14 +143,34 @@ export async function currentCount(db: Db, crypto: Signer, scope: string, key: s
   return row?.hits ?? 0;
 }
 
-/** Marks a one-time value (a solved challenge) as spent; false if it already was. */
+/**
+ * About one spend in this many also drops expired counters and marks: a lone `candor serve` (no worker
+ * purging every minute) must not keep one row per lookup for ever. Random, so it says nothing about the input.
+ */
+const PURGE_EVERY = 1_000;
+
+/**
+ * Marks a one-time value (a solved challenge, a form token) as spent; false if it already was. The mark is a
+ * row of `rate_limits` (a keyed hash of the value, never the value), so every process sees it, and it
+ * expires after `ttlMs` (purged with the counters).
+ */
 export async function spendOnce(db: Db, crypto: Signer, value: string, ttlMs: number): Promise<boolean> {
+  if (Math.random() * PURGE_EVERY < 1) void purgeRateLimits(db).catch(() => undefined);
   const result = await sql<{ hits: number }>`
     INSERT INTO rate_limits (key, hits, window_ends)
     VALUES (${crypto.blindIndex('rate_limit', `public|spent\0${value}`)}, 1, now() + make_interval(secs => ${ttlMs / 1000}))
     ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1
     RETURNING hits`.execute(db);
   return result.rows[0]!.hits === 1;
+}
+
+/**
+ * Spends a form token, so a form posts once: true the first time, false on every replay, in any process.
+ * Kept for as long as the token could be valid (two hours, and the minute of clock skew checkFormToken
+ * allows). Only for a token checkFormToken accepted: the work is then the same whatever the form carried.
+ */
+export function spendFormToken(db: Db, crypto: Signer, token: string): Promise<boolean> {
+  return spendOnce(db, crypto, `form\0${token}`, FORM_MAX_AGE_MS + 60_000);
 }
 
 /** The network an address belongs to, for the per-network limit: IPv4 /24, IPv6 /48. */

@@ -15,6 +15,7 @@ import {
   issueChallenge,
   type Limit,
   networkOf,
+  spendFormToken,
   spendOnce,
 } from './guards.ts';
 import { enqueueSiteMessage, type SiteMessenger } from './messages.ts';
@@ -422,7 +423,12 @@ export function publicSiteRoutes(deps: Deps) {
     siteRoute('POST', '/n/:slug/lookup', async (request, reply, site) => {
       const frame = await frameOf(request, site.slug, site);
       const path = `/n/${site.slug}/lookup`;
-      if (!checkFormToken(crypto, field(request.body, 'form'), 'lookup', site.incidentId)) {
+      // The token is spent before anything that was typed is read: a replay gets this same page whatever
+      // identifier it carries, and costs the same work.
+      const token = field(request.body, 'form');
+      const isFresh =
+        checkFormToken(crypto, token, 'lookup', site.incidentId) && (await spendFormToken(db, crypto, token));
+      if (!isFresh) {
         return page(
           reply,
           frame,
