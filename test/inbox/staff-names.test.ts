@@ -75,7 +75,9 @@ describe('staff names', () => {
       })
       .execute();
     const thread = await threadOf(s.agent, threadId);
-    const authors = thread.messages.filter((m) => m.direction === 'out').map((m) => m.author);
+    const authors = (thread.messages as Array<{ direction: string; author?: string | null }>)
+      .filter((m) => m.direction === 'out')
+      .map((m) => m.author);
     // The thread holds the earlier notes too (same sender): the last two are this test's.
     expect(authors.slice(-2)).toEqual([agentName, agentName]);
     expect(authors.filter((a) => a === 'agent' || a === 'admin')).toEqual([]);

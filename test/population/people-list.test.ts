@@ -23,7 +23,7 @@ afterAll(() => s?.t.close());
 const list = (client: PeopleApiSetup['agent'], query: Record<string, string | number> = {}) =>
   client.get(
     `/api/incidents/${s.incidentId}/people?${new URLSearchParams(
-      Object.entries(query).map(([k, v]) => [k, String(v)]),
+      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
     ).toString()}`,
   );
 

@@ -200,10 +200,23 @@ export const personDetail = personSummary.extend({
 });
 export const personParams = z.object({ id: z.uuid(), personId: z.uuid() });
 
+/** What a conflict card shows of a record to decide on it: masked in the list, whole once revealed. */
+export const conflictIdentifiers = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  customerId: z.string().nullable(),
+  nationalId: z.string().nullable(),
+  dateOfBirth: z.string().nullable(),
+  /** Region or country as imported (not masked: jurisdictions are shown everywhere). */
+  place: z.string().nullable(),
+});
 const conflictSide = z.object({
   fileName: z.string(),
   line: z.number(),
   categories: z.array(z.enum(categories)),
+  /** Masked identifiers, for roles with `people:read_pii` (the list read is audited); absent otherwise. */
+  masked: conflictIdentifiers.optional(),
 });
 export const conflictSummary = z.object({
   id: z.string(),
@@ -271,3 +284,8 @@ export const peoplePage = z.object({
 export type PeopleListQuery = z.input<typeof peopleListQuery>;
 export type ListedPersonDto = z.infer<typeof listedPerson>;
 export type PeoplePageDto = z.infer<typeof peoplePage>;
+
+/** Both records of a conflict, unmasked: an audited read for `people:read_pii`, never cached. */
+export const conflictReveal = z.object({ a: conflictIdentifiers, b: conflictIdentifiers });
+export type ConflictIdentifiersDto = z.infer<typeof conflictIdentifiers>;
+export type ConflictRevealDto = z.infer<typeof conflictReveal>;

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { maskedSides } from './conflict-identifiers.ts';
 import { resolveAgain } from './import-runner.ts';
 
 /**
@@ -17,6 +18,8 @@ export async function listConflicts(
   db: Executor,
   incidentId: string,
   query: z.output<typeof conflictQuery>,
+  /** For a reader with `people:read_pii`: masked identifiers on both sides, the page read audited. */
+  reader?: { crypto: PlatformContext['crypto']; actor: Actor; requestId?: string | undefined },
 ): Promise<{ conflicts: ConflictSummaryDto[]; total: number }> {
   const side = (alias: 'a' | 'b') =>
     sql<{ file_name: string; line_no: number; categories: number }>`(
@@ -32,6 +35,8 @@ export async function listConflicts(
       'c.status',
       'c.decided_by',
       'c.decided_at',
+      'c.rn_a',
+      'c.rn_b',
       side('a').as('a'),
       side('b').as('b'),
     ])
@@ -46,10 +51,14 @@ export async function listConflicts(
     .where('incident_id', '=', incidentId)
     .where('status', '=', query.status)
     .executeTakeFirstOrThrow();
-  const toSide = (v: { file_name: string; line_no: number; categories: number } | null) => ({
+  const identifiers = reader
+    ? await db.transaction().execute((tx) => maskedSides(tx, reader, incidentId, rows, reader))
+    : null;
+  const toSide = (v: { file_name: string; line_no: number; categories: number } | null, rn: number) => ({
     fileName: v?.file_name ?? '(removed)',
     line: Number(v?.line_no ?? 0),
     categories: categoriesOf(v?.categories ?? 0),
+    ...(identifiers?.has(Number(rn)) ? { masked: identifiers.get(Number(rn))! } : {}),
   });
   return {
     conflicts: rows.map((r) => ({
@@ -57,8 +66,8 @@ export async function listConflicts(
       shared: r.shared,
       differing: r.differing,
       status: r.status,
-      a: toSide(r.a),
-      b: toSide(r.b),
+      a: toSide(r.a, r.rn_a),
+      b: toSide(r.b, r.rn_b),
       decidedBy: r.decided_by,
       decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
     })),

@@ -10,6 +10,7 @@ import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actors.ts';
+import { revealConflict } from './conflict-identifiers.ts';
 import { decideConflict, listConflicts } from './conflicts.service.ts';
 import type { ImportJobs } from './import-jobs.ts';
 import { previewSource } from './import-runner.ts';
@@ -17,8 +18,8 @@ import { getImport, listImports, listIssues } from './imports.service.ts';
 import { InputError } from './input/read-input.ts';
 import { saveUpload, UploadTooLargeError, uploadSource } from './input/sources.ts';
 import type { Mapping } from './mapping.ts';
-import { listPeople } from './people-list.ts';
 import { findAffected, findPeople, peopleStats, viewPerson } from './people.service.ts';
+import { listPeople } from './people-list.ts';
 
 interface UploadSidecar {
   incidentId: string;
@@ -326,7 +327,32 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
           response: { 200: contract.conflictList },
         },
       },
-      async (request) => listConflicts(deps.db, request.params.id, request.query),
+      async (request) => {
+        const principal = request.principal!;
+        const mayReadPii = canCredential(principal.kind, principal.role, 'people:read_pii');
+        return listConflicts(
+          deps.db,
+          request.params.id,
+          request.query,
+          mayReadPii ? { crypto: deps.crypto, actor: actorOf(principal), requestId: request.id } : undefined,
+        );
+      },
+    );
+
+    // POST, so the values answer a deliberate act (never a prefetch or a link) and travel in no URL.
+    app.post(
+      '/api/conflicts/:id/reveal',
+      {
+        config: { access: { permission: 'people:read_pii' } },
+        schema: { tags: ['people'], params: idParams, response: { 200: contract.conflictReveal } },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return revealConflict(deps, request.params.id, {
+          actor: actorOf(request.principal!),
+          requestId: request.id,
+        });
+      },
     );
 
     app.post(

@@ -1,5 +1,6 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ConflictIdentifiersDto, ConflictRevealDto } from '../../../shared/contracts/population.ts';
 import { api } from '../../api/client.ts';
 import type { Conflict } from '../../api/types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
@@ -22,6 +23,11 @@ export function ConflictCard({ incidentId, conflict }: { incidentId: string; con
       await queryClient.invalidateQueries({ queryKey: peopleKeys.all(incidentId) });
       await queryClient.invalidateQueries({ queryKey: ['incidents'] });
     },
+  });
+  const canReadPii = useCan('people:read_pii');
+  // The values live in this card's state only (no query cache), gone when hidden or the card unmounts.
+  const reveal = useMutation({
+    mutationFn: () => api.post<ConflictRevealDto>(`/api/conflicts/${conflict.id}/reveal`, {}),
   });
   const shared = conflictFieldLabels[conflict.shared];
   const differing = conflictFieldLabels[conflict.differing];
@@ -46,9 +52,34 @@ export function ConflictCard({ incidentId, conflict }: { incidentId: string; con
           )}
         </Group>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <RecordSide title="Record A" side={conflict.a} />
-          <RecordSide title="Record B" side={conflict.b} />
+          <RecordSide title="Record A" side={conflict.a} values={reveal.data?.a} conflict={conflict} />
+          <RecordSide title="Record B" side={conflict.b} values={reveal.data?.b} conflict={conflict} />
         </SimpleGrid>
+        {canReadPii ? (
+          <Group gap="sm">
+            {reveal.data ? (
+              <Button size="xs" variant="subtle" onClick={() => reveal.reset()}>
+                Hide the values
+              </Button>
+            ) : (
+              <Button
+                size="xs"
+                variant="light"
+                loading={reveal.isPending}
+                onClick={() => reveal.mutate()}
+                aria-label={`Reveal the values of both records (same ${shared}, different ${differing})`}
+              >
+                Reveal the values
+              </Button>
+            )}
+            <Text size="xs" c="dimmed">
+              {reveal.data
+                ? 'Shown in full. Your reveal is recorded in the audit log.'
+                : 'Shows both records in full; recorded in the audit log under your name.'}
+            </Text>
+          </Group>
+        ) : null}
+        <ErrorAlert error={reveal.error} />
         {conflict.status === 'open' && canDecide ? (
           <Group gap="sm">
             <ConfirmButton
@@ -84,7 +115,28 @@ export function ConflictCard({ incidentId, conflict }: { incidentId: string; con
   );
 }
 
-function RecordSide({ title, side }: { title: string; side: Conflict['a'] }) {
+const identifierRows: Array<{ key: keyof ConflictIdentifiersDto; label: string; field?: string }> = [
+  { key: 'name', label: 'Name' },
+  { key: 'email', label: 'Email', field: 'email' },
+  { key: 'phone', label: 'Phone', field: 'phone' },
+  { key: 'customerId', label: 'Customer ID', field: 'customer_id' },
+  { key: 'nationalId', label: 'National ID', field: 'national_id' },
+  { key: 'dateOfBirth', label: 'Date of birth' },
+  { key: 'place', label: 'Region, country' },
+];
+
+function RecordSide({
+  title,
+  side,
+  values,
+  conflict,
+}: {
+  title: string;
+  side: Conflict['a'];
+  values: ConflictIdentifiersDto | undefined;
+  conflict: Conflict;
+}) {
+  const shown = values ?? side.masked;
   return (
     <Paper bg="var(--mantine-color-gray-0)" p="sm" radius="sm">
       <Text size="sm" fw={600}>
@@ -103,6 +155,37 @@ function RecordSide({ title, side }: { title: string; side: Conflict['a'] }) {
           </Badge>
         ))}
       </Group>
+      {shown ? (
+        <Table mt="xs" withRowBorders={false} verticalSpacing={2} aria-label={`${title} identifiers`}>
+          <Table.Tbody>
+            {identifierRows
+              .filter((row) => shown[row.key] !== null)
+              .map((row) => {
+                const note =
+                  row.field === conflict.shared
+                    ? 'same'
+                    : row.field === conflict.differing
+                      ? 'differs'
+                      : null;
+                return (
+                  <Table.Tr key={row.key}>
+                    <Table.Th scope="row" fw={500} fz="xs" c="dimmed" w="8.5rem" p={0}>
+                      {row.label}
+                    </Table.Th>
+                    <Table.Td ff="monospace" fz="sm" p={0} style={{ overflowWrap: 'anywhere' }}>
+                      {shown[row.key]}
+                      {note ? (
+                        <Badge ml={6} size="xs" variant="light" color={note === 'same' ? 'blue' : 'orange'}>
+                          {note}
+                        </Badge>
+                      ) : null}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+          </Table.Tbody>
+        </Table>
+      ) : null}
     </Paper>
   );
 }

@@ -44,6 +44,9 @@ export function useConflicts(incidentId: string, status: 'open' | 'merged' | 'ke
     queryKey: peopleKeys.conflicts(incidentId, status),
     queryFn: ({ signal }) =>
       api.get<ConflictList>(`/api/incidents/${incidentId}/conflicts`, { status, limit: 100 }, signal),
+    // With people:read_pii the cards carry masked identifiers, an audited read: no silent refetches.
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
   });
 }
 
