@@ -32,6 +32,7 @@ export function ImportProgress({ job }: { job: ImportSummary }) {
           <Metric label="Speed" value={`${formatCount(job.rowsPerSecond)} rows/s`} />
           <Metric label="Accepted" value={formatCount(job.accepted)} />
           <Metric label="Rejected" value={formatCount(job.rejected)} />
+          <Metric label="Warnings" value={formatCount(job.warnings.total)} />
         </Group>
       </Stack>
     </Paper>

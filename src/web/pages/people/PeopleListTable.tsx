@@ -28,7 +28,7 @@ export function PeopleListTable({
 }) {
   const showsIdentifiers = people.some((p) => p.masked !== null);
   return (
-    <Table.ScrollContainer minWidth={showsIdentifiers ? 1100 : 860}>
+    <Table.ScrollContainer minWidth={showsIdentifiers ? 1180 : 900}>
       <Table verticalSpacing="sm" highlightOnHover aria-label="Affected people">
         <Table.Thead>
           <Table.Tr>
@@ -59,7 +59,7 @@ export function PeopleListTable({
               <Table.Td ff="monospace">#{person.pn}</Table.Td>
               {showsIdentifiers ? (
                 <>
-                  <Table.Td ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                  <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                     {person.masked?.email ?? <Text c="dimmed">—</Text>}
                   </Table.Td>
                   <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>
@@ -68,7 +68,11 @@ export function PeopleListTable({
                 </>
               ) : null}
               <Table.Td>
-                <Badge color={riskTierColors[person.riskTier]} variant="light">
+                <Badge
+                  color={riskTierColors[person.riskTier]}
+                  variant="light"
+                  styles={{ label: { overflow: 'visible' } }}
+                >
                   {riskTierLabels[person.riskTier]}
                 </Badge>
               </Table.Td>

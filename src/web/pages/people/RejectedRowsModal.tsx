@@ -9,27 +9,42 @@ import { peopleKeys } from './people-queries.ts';
 
 const PAGE_SIZE = 200;
 
-/** The rows an import set aside: line number, reason and field, never the values themselves. */
-export function RejectedRowsModal({ job, onClose }: { job: ImportSummary | null; onClose: () => void }) {
+type Severity = 'rejected' | 'warning';
+
+const titles: Record<Severity, string> = { rejected: 'Rejected rows', warning: 'Rows with warnings' };
+
+/**
+ * The rows an import set aside (rejected), or kept with a warning (a value dropped or taken as it was):
+ * line number, reason and field, never the values themselves.
+ */
+export function RejectedRowsModal({
+  job,
+  severity = 'rejected',
+  onClose,
+}: {
+  job: ImportSummary | null;
+  severity?: Severity;
+  onClose: () => void;
+}) {
   return (
     <Modal
       opened={job !== null}
       onClose={onClose}
-      title={job ? `Rejected rows of ${job.fileName}` : 'Rejected rows'}
+      title={job ? `${titles[severity]} of ${job.fileName}` : titles[severity]}
       size="xl"
     >
-      {job ? <RejectedRows job={job} /> : null}
+      {job ? <RejectedRows job={job} severity={severity} /> : null}
     </Modal>
   );
 }
 
-function RejectedRows({ job }: { job: ImportSummary }) {
+function RejectedRows({ job, severity }: { job: ImportSummary; severity: Severity }) {
   const issues = useInfiniteQuery({
-    queryKey: peopleKeys.issues(job.id),
+    queryKey: [...peopleKeys.issues(job.id), severity],
     queryFn: ({ pageParam, signal }) =>
       api.get<ImportIssuesPage>(
         `/api/imports/${job.id}/issues`,
-        { severity: 'rejected', limit: PAGE_SIZE, afterLine: pageParam },
+        { severity, limit: PAGE_SIZE, afterLine: pageParam },
         signal,
       ),
     initialPageParam: 0,
@@ -40,18 +55,20 @@ function RejectedRows({ job }: { job: ImportSummary }) {
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed">
-        {formatCount(job.rejected)} {job.rejected === 1 ? 'row was' : 'rows were'} set aside; the rest of the
-        file was imported. Line numbers count every line of the file, the header included. Values are never
-        shown here: open the file at the line to fix it, then import the corrected rows.
+        {severity === 'rejected'
+          ? `${formatCount(job.rejected)} ${job.rejected === 1 ? 'row was' : 'rows were'} set aside; the rest of the file was imported.`
+          : `${formatCount(job.warnings.total)} ${job.warnings.total === 1 ? 'warning' : 'warnings'} on rows that were imported: a value was left out or taken as written.`}{' '}
+        Line numbers count every line of the file, the header included. Values are never shown here: open the
+        file at the line to check it.
       </Text>
       {issues.isPending ? (
         <Center py="md">
-          <Loader aria-label="Loading rejected rows" />
+          <Loader aria-label={`Loading ${titles[severity].toLowerCase()}`} />
         </Center>
       ) : issues.error && rows.length === 0 ? (
         <ErrorAlert error={issues.error} />
       ) : (
-        <Table striped verticalSpacing="xs" aria-label="Rejected rows">
+        <Table striped verticalSpacing="xs" aria-label={titles[severity]}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col" w={90}>

@@ -1,4 +1,4 @@
-import type { IdentifierField } from '../../../shared/contracts/population.ts';
+import type { IdentifierField, ImportWarningKind } from '../../../shared/contracts/population.ts';
 import { type Category, categories, categoryLabels, type RiskTier } from '../../../shared/taxonomy.ts';
 import type { FieldSpec, ImportSummary } from '../../api/types.ts';
 
@@ -77,3 +77,22 @@ export const importStatusColors: Record<ImportSummary['status'], string> = {
 export function jurisdictionLabel(code: string): string {
   return code === 'unknown' ? 'Unknown' : code;
 }
+
+/** Import warnings by kind, as counted on the import (typed by the contract: a new kind needs words). */
+export const importWarningLabels: Record<ImportWarningKind, { one: string; many: string }> = {
+  literal_quote: { one: 'quote taken literally', many: 'quotes taken literally' },
+  email_needs_smtputf8: {
+    one: 'email needs an SMTPUTF8 relay',
+    many: 'emails need an SMTPUTF8 relay',
+  },
+  malformed_email: { one: 'malformed email left out', many: 'malformed emails left out' },
+  malformed_phone: { one: 'malformed phone left out', many: 'malformed phones left out' },
+  malformed_national_id: {
+    one: 'malformed national ID left out',
+    many: 'malformed national IDs left out',
+  },
+  unknown_country: { one: 'unknown country', many: 'unknown countries' },
+  unknown_region: { one: 'unknown region', many: 'unknown regions' },
+  new_key_mapped: { one: 'new JSON key mapped by name', many: 'new JSON keys mapped by name' },
+  new_key_unmapped: { one: 'new JSON key not imported', many: 'new JSON keys not imported' },
+};
