@@ -41,6 +41,7 @@ import {
   stylesheetFor,
 } from './render.ts';
 import { type PublishedSite, readBranding, type SiteCache } from './site.ts';
+import { createSiteIndex, siteIndexHtml } from './site-index.ts';
 import { readSubscriptionToken } from './subscriptions.ts';
 import { t } from './texts.ts';
 
@@ -134,6 +135,7 @@ function html(reply: FastifyReply, status: number, page: string): FastifyReply {
 
 export function publicSiteRoutes(deps: Deps) {
   const { db, crypto, config } = deps;
+  const siteIndex = createSiteIndex(db);
 
   return async function plugin(app: FastifyInstance) {
     await app.register(formBody, { bodyLimit: 64 * 1024 });
@@ -159,25 +161,29 @@ export function publicSiteRoutes(deps: Deps) {
       };
     }
 
-    function notFound(request: FastifyRequest, reply: FastifyReply) {
+    /**
+     * The site's index (`/n/`) and its 404 page: the company's published notices and its contact, so someone
+     * who mistyped the address in their letter lands somewhere useful. The same page for any unknown address.
+     */
+    async function indexPage(request: FastifyRequest, reply: FastifyReply, status: 200 | 404) {
+      const { brand, notices } = await siteIndex.get();
       const locale = pickLocale(request, siteLocales, 'en');
-      const frame: SiteFrame = {
-        slug: '',
-        locale,
-        locales: [locale],
-        companyName: '',
-        primaryColor: '#1f5fbf',
-        hasLogo: false,
-      };
+      const frame: SiteFrame = { slug: '', locale, locales: [locale], ...brand };
+      const title = t(locale, status === 404 ? 'not_found_title' : 'notices_title');
+      const intro = status === 404 ? `<p>${esc(t(locale, 'not_found'))}</p>` : '';
       return html(
         reply,
-        404,
+        status,
         layout(frame, {
-          title: t(locale, 'not_found_title'),
-          path: request.url.split('?')[0] ?? '/',
-          body: `<h1>${esc(t(locale, 'not_found_title'))}</h1><p>${esc(t(locale, 'not_found'))}</p>`,
+          title,
+          path: '/n/',
+          body: `<h1>${esc(title)}</h1>${intro}${siteIndexHtml(frame, notices)}`,
         }),
       );
+    }
+
+    function notFound(request: FastifyRequest, reply: FastifyReply) {
+      return indexPage(request, reply, 404);
     }
 
     function page(
@@ -348,6 +354,11 @@ export function publicSiteRoutes(deps: Deps) {
     app.get('/n/*', { config: PUBLIC, schema: { hide: true } }, async (request, reply) =>
       notFound(request, reply),
     );
+    for (const url of ['/n', '/n/']) {
+      app.get(url, { config: PUBLIC, schema: { hide: true } }, async (request, reply) =>
+        indexPage(request, reply, 200),
+      );
+    }
 
     // ---- The notice and its feed --------------------------------------------------------------------
 
