@@ -16,6 +16,8 @@ export interface SinkMessage {
   /** The text/plain part, decoded (the whole body when the message is not multipart). */
   text: string;
   headers: Record<string, string>;
+  /** The client asked for SMTPUTF8 in MAIL FROM (RFC 6531). */
+  isSmtpUtf8: boolean;
 }
 
 export type RefusalCode = 550 | 451;
@@ -54,7 +56,12 @@ const messages = {
   451: 'Requested action aborted: local error in processing, try again later',
 } as const;
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  /** Offer SMTPUTF8 (RFC 6531) in the EHLO answer, as smtp-server does by default; false hides it. */
+  smtpUtf8?: boolean;
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: SinkMessage[] = [];
   const byRecipient = new Map<string, number>();
   const byMessageId = new Map<string, number>();
@@ -78,6 +85,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    hideSMTPUTF8: options.smtpUtf8 === false,
     logger: false,
     // Connections a client keeps open (nodemailer pools them) are cut this soon after close().
     closeTimeout: 200,
@@ -93,7 +101,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           const error = refusalAt(address, 'data');
           if (error) return callback(error);
         }
-        const message = readMessage(Buffer.concat(chunks).toString('utf8'), to);
+        const mailFrom = session.envelope.mailFrom as { args?: Record<string, unknown> } | undefined;
+        const message = {
+          ...readMessage(Buffer.concat(chunks).toString('utf8'), to),
+          isSmtpUtf8: Boolean(mailFrom?.args?.SMTPUTF8),
+        };
         received.push(message);
         for (const address of to) byRecipient.set(address, (byRecipient.get(address) ?? 0) + 1);
         if (message.messageId) {
@@ -139,7 +151,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 }
 
 /** Headers unfolded, encoded words and the text part decoded: enough to read what a notice said. */
-function readMessage(raw: string, to: string[]): SinkMessage {
+function readMessage(raw: string, to: string[]): Omit<SinkMessage, 'isSmtpUtf8'> {
   const { headers, body } = splitPart(raw);
   return {
     to,

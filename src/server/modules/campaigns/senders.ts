@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import { domainToASCII } from 'node:url';
+import type { Transporter } from 'nodemailer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { SiteMessageKind } from '../../db/schema.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { createSmtpTransport } from '../../platform/mail/smtp-transport.ts';
 import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '../../platform/sms/index.ts';
+import { blindLookup } from '../population/index.ts';
 
 /**
  * The channels' senders. Email goes through SMTP (a nodemailer pool, optional DKIM) or, with no SMTP server
@@ -53,6 +57,19 @@ export interface Senders {
 
 export const OUTBOX_CONTEXT = 'outbox_messages.sealed';
 
+/**
+ * The blind index staff search the outbox by (the people's own index of the normalized email or phone, so
+ * an address typed in the console finds it); null for letters and for recipients that do not normalize.
+ */
+export function recipientIndex(
+  crypto: Pick<PiiCrypto, 'blindIndex'>,
+  channel: 'email' | 'sms' | 'letter',
+  to: string,
+): Buffer | null {
+  if (channel === 'letter') return null;
+  return blindLookup(crypto, { kind: channel === 'sms' ? 'phone' : 'email', value: to })?.index ?? null;
+}
+
 export function outboxSender(db: Db, crypto: PiiCrypto, channel: 'email' | 'sms' | 'letter'): Sender {
   return {
     kind: 'outbox',
@@ -80,6 +97,7 @@ export function outboxSender(db: Db, crypto: PiiCrypto, channel: 'email' | 'sms'
           channel,
           message_id: message.messageId,
           sealed,
+          to_idx: recipientIndex(crypto, channel, message.to),
         })
         .onConflict((oc) => oc.column('message_id').doNothing())
         .execute();
@@ -101,6 +119,62 @@ export function classifySmtpError(error: unknown): { permanent: boolean; reason:
   return { permanent: false, reason: `SMTP connection problem (${e.code ?? 'unknown'})` };
 }
 
+/**
+ * The reason a delivery fails when the address has a non-ASCII local part (RFC 6531) and the relay does
+ * not offer SMTPUTF8: not "unreachable" (the address is fine; another relay would take it), and permanent
+ * for this relay, so the person falls over to the next channel at once.
+ */
+export const NEEDS_SMTPUTF8 =
+  'email needs SMTPUTF8: the address is internationalized and the SMTP relay does not support SMTPUTF8';
+
+/** An address as SMTP carries it: the domain in ASCII (IDNA), and whether the local part needs SMTPUTF8. */
+export function smtpRecipient(address: string): { address: string; needsSmtpUtf8: boolean } {
+  const at = address.lastIndexOf('@');
+  const local = at === -1 ? address : address.slice(0, at);
+  const domain = at === -1 ? '' : address.slice(at + 1);
+  const asciiDomain = NON_ASCII.test(domain) ? domainToASCII(domain) || domain : domain;
+  return {
+    address: at === -1 ? address : `${local}@${asciiDomain}`,
+    needsSmtpUtf8: NON_ASCII.test(local),
+  };
+}
+const NON_ASCII = /[\u0080-\u{10ffff}]/u;
+
+/**
+ * Whether the relay offers SMTPUTF8, from its EHLO answer on a connection of its own (the pool's
+ * connections do not tell before a message is on its way). nodemailer then asks for SMTPUTF8 by itself
+ * when an address needs it. Asked once per ten minutes; undefined when the relay could not be asked.
+ */
+function smtpUtf8Support(transport: Transporter, ttlMs = 10 * 60_000) {
+  let cached: { at: number; answer: Promise<boolean | undefined> } | undefined;
+  const ask = () =>
+    new Promise<boolean | undefined>((resolve) => {
+      const { options } = transport.transporter as unknown as { options: SMTPConnection.Options };
+      const connection = new SMTPConnection({
+        ...options,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 10_000,
+      });
+      connection.once('error', () => {
+        connection.close();
+        resolve(undefined);
+      });
+      connection.connect(() => {
+        // nodemailer keeps what the EHLO answer offered in this field (no public accessor).
+        const offered = (connection as unknown as { _supportedExtensions?: string[] })._supportedExtensions;
+        resolve(offered?.includes('SMTPUTF8') === true);
+        connection.quit();
+      });
+    });
+  return async (): Promise<boolean | undefined> => {
+    if (!cached || Date.now() - cached.at > ttlMs) cached = { at: Date.now(), answer: ask() };
+    const answer = await cached.answer;
+    if (answer === undefined) cached = undefined;
+    return answer;
+  };
+}
+
 export function smtpSender(
   config: Pick<
     Config,
@@ -117,9 +191,22 @@ export function smtpSender(
         }
       : undefined;
   const transport = createSmtpTransport(config.SMTP_URL!, { maxConnections, dkim });
+  const supportsSmtpUtf8 = smtpUtf8Support(transport);
   return {
     kind: 'smtp',
     async send(message) {
+      const recipient = smtpRecipient(message.to);
+      if (recipient.needsSmtpUtf8) {
+        const isSupported = await supportsSmtpUtf8();
+        if (isSupported === undefined) {
+          return {
+            ok: false,
+            permanent: false,
+            reason: 'could not ask the SMTP relay whether it supports SMTPUTF8',
+          };
+        }
+        if (!isSupported) return { ok: false, permanent: true, reason: NEEDS_SMTPUTF8 };
+      }
       try {
         const info = await transport.sendMail({
           messageId: message.messageId,
@@ -127,7 +214,7 @@ export function smtpSender(
           textEncoding: 'quoted-printable',
           from: message.from,
           replyTo: message.replyTo,
-          to: message.to,
+          to: recipient.address,
           subject: message.subject,
           html: message.html,
           text: message.text,
@@ -137,7 +224,7 @@ export function smtpSender(
           },
           // Bounce reports go to the address the inbound listener takes them at.
           ...(config.CANDOR_BOUNCE_ADDRESS && {
-            envelope: { from: config.CANDOR_BOUNCE_ADDRESS, to: message.to },
+            envelope: { from: config.CANDOR_BOUNCE_ADDRESS, to: recipient.address },
           }),
         });
         if (info.rejected.length > 0)

@@ -93,7 +93,8 @@ export async function openInput(source: InputSource, options: OpenOptions): Prom
       }
     })(),
   );
-  const stream: Readable = isGzip ? counted.pipe(createGunzip()) : counted;
+  const gunzip = isGzip ? createGunzip() : undefined;
+  const stream: Readable = gunzip ? counted.pipe(gunzip) : counted;
   counted.on('error', (error) => stream.destroy(error));
   const decoder = new TextDecoder(options.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: false });
   const limits = options.gzipLimits ?? GZIP_LIMITS;
@@ -108,17 +109,19 @@ export async function openInput(source: InputSource, options: OpenOptions): Prom
   const iterator: AsyncIterator<Buffer> = {
     async next() {
       const next = await chunks.next();
-      if (!isGzip || next.done) return next;
+      if (!gunzip || next.done) return next;
       expanded += next.value.length;
+      // Compressed bytes the decompressor has consumed (not those read ahead of it, up to 1 MiB at once).
+      const consumed = gunzip.bytesWritten;
       const isBomb =
         expanded > limits.maxExpandedBytes ||
-        (expanded > limits.ratioFromBytes && expanded > limits.maxRatio * bytes);
+        (expanded > limits.ratioFromBytes && expanded > limits.maxRatio * consumed);
       if (isBomb) {
         stop();
         throw new InputError(
           expanded > limits.maxExpandedBytes
             ? `The file expands past ${mb(limits.maxExpandedBytes)} MB when decompressed, more than Candor reads from a .gz file. Split the export into smaller files.`
-            : `The file expands more than ${limits.maxRatio} times when decompressed (${mb(expanded)} MB from ${mb(bytes)} MB so far), as a decompression bomb does; Candor refused it. If the export is genuine, decompress it yourself and import the plain file.`,
+            : `The file expands more than ${limits.maxRatio} times when decompressed (${mb(expanded)} MB from ${mb(consumed)} MB so far), as a decompression bomb does; Candor refused it. If the export is genuine, decompress it yourself and import the plain file.`,
         );
       }
       return next;
@@ -333,7 +336,7 @@ async function* jsonlRows(
 }
 
 const tooLong = `line longer than ${Math.round(MAX_RECORD_CHARS / 1024)} KiB`;
-const mb = (bytes: number) => Math.round(bytes / 1e6).toLocaleString('en-US');
+const mb = (bytes: number) => (bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** Whether a parsed JSON value nests deeper than `limit`, walked without recursion. */
 function isDeeperThan(value: unknown, limit: number): boolean {

@@ -63,11 +63,15 @@ export async function saveUpload(
       hash.update(chunk);
       pending.push(chunk);
       pendingBytes += chunk.length;
-      while (pendingBytes >= CHUNK) {
+      if (pendingBytes >= CHUNK) {
+        // Joined once, then sealed a slice at a time: a large body chunk is not copied once per slice.
         const all = Buffer.concat(pending);
-        await writeSealed(all.subarray(0, CHUNK), chunkContext(uploadId, index++));
-        pending = [all.subarray(CHUNK)];
-        pendingBytes = all.length - CHUNK;
+        let offset = 0;
+        for (; all.length - offset >= CHUNK; offset += CHUNK) {
+          await writeSealed(all.subarray(offset, offset + CHUNK), chunkContext(uploadId, index++));
+        }
+        pending = [all.subarray(offset)];
+        pendingBytes = all.length - offset;
       }
     }
     if (pendingBytes > 0) await writeSealed(Buffer.concat(pending), chunkContext(uploadId, index++));
