@@ -33,6 +33,7 @@ export interface ImportOptions {
   encoding?: 'utf8' | 'latin1';
   mapping?: Mapping;
   defaultCountry?: string;
+  caseSensitiveIds?: boolean;
 }
 
 export interface PopulationHarness {

@@ -8,7 +8,7 @@ import {
   openInput,
 } from '../../src/server/modules/population/input/read-input.ts';
 import type { InputSource } from '../../src/server/modules/population/input/sources.ts';
-import { createPopulationHarness, csv, issuesOf, type PopulationHarness, testActor } from './helpers.ts';
+import { createPopulationHarness, csv, issuesOf, type PopulationHarness } from './helpers.ts';
 
 /**
  * Security regression tests. They pin the attack a security tester ran: a CSV with one enormous line (a
