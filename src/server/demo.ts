@@ -3,16 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { campaignInput } from '../shared/contracts/campaigns.ts';
 import { demoResponse } from '../shared/contracts/population.ts';
+import { DEMO_COMPANY, demoIncident, demoMacros, demoQuestions, inCompanyWords } from './demo-content.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createInboxModule } from './modules/inbox/index.ts';
-import { createIncidentsModule } from './modules/incidents/index.ts';
+import { createIncidentsModule, incidentPublicFacts } from './modules/incidents/index.ts';
 import { createNoticeModule, noticeContentSchema } from './modules/notice/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
-import type { Actor } from './platform/audit/audit-log.ts';
+import { type Actor, recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
+import { nameCompanyIfUnset, readBranding } from './platform/settings/branding.ts';
 
 /**
  * `candor demo` and the console's "Load the demo breach": a realistic synthetic incident for newcomers,
@@ -23,6 +26,8 @@ const FILES = ['crm-customers.csv', 'orders.jsonl', 'app-logins.csv'];
 
 export interface DemoResult {
   incidentId: string;
+  /** False when the demo was loaded before: the same incident is returned, completed where a run stopped. */
+  isNew: boolean;
   imports: Array<{ file: string; importId: string; accepted: number; rejected: number; newPeople: number }>;
   people: number;
   conflicts: number;
@@ -33,35 +38,54 @@ export interface DemoResult {
   noticeUrl: string;
 }
 
+type DemoCtx = Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>;
+
+/** One demo at a time: a second click while the first runs waits for it and then finds its incident. */
+const DEMO_LOCK = 7_317_006;
+
+/**
+ * Loads the demo, or completes and returns the one loaded before: every step finds what an earlier run made
+ * (the incident marked as demo, imports by file hash, the campaign by name, the published notice, inbox
+ * messages by provider id, macros by name), so running it twice creates nothing twice.
+ */
 export async function createDemo(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  ctx: DemoCtx,
+  actor: Actor,
+  onProgress?: (file: string, progress: ImportProgress) => void,
+): Promise<DemoResult> {
+  return ctx.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${DEMO_LOCK})`.execute(conn);
+    try {
+      return await loadDemo(ctx, actor, onProgress);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${DEMO_LOCK})`.execute(conn);
+    }
+  });
+}
+
+async function loadDemo(
+  ctx: DemoCtx,
   actor: Actor,
   onProgress?: (file: string, progress: ImportProgress) => void,
 ): Promise<DemoResult> {
   const incidents = createIncidentsModule(ctx);
   const population = createPopulationModule(ctx);
-  // Aware two days ago: the 72-hour regulator notices (GDPR, UK GDPR) are a day from due.
-  const awareAt = new Date(Date.now() - 2 * 86_400_000);
-  const incident = await incidents.service.create(
-    {
-      title: 'Demo: customer database exposed (synthetic data)',
-      description:
-        'A misconfigured backup of the shop’s CRM, order history and app logins was reachable from the internet. ' +
-        'All people in this incident are fictional.',
-      awareAt: awareAt.toISOString(),
-      detectedAt: new Date(awareAt.getTime() - 86_400_000).toISOString(),
-      occurredAt: new Date(awareAt.getTime() - 20 * 86_400_000).toISOString(),
-      status: 'confirmed',
-      severity: 'high',
-      cause: 'misconfiguration',
-      systemsAffected: ['CRM backup bucket', 'Order history database', 'Mobile app accounts'],
-      isDemo: true,
-    },
-    { actor },
-  );
+  // The company is named once: the demo names it only where nobody has, and its texts say that name.
+  await ctx.db.transaction().execute(async (tx) => {
+    if (await nameCompanyIfUnset(tx, DEMO_COMPANY, actor.label)) {
+      await recordAudit(tx, {
+        actor,
+        action: 'settings.branding_changed',
+        details: { companyNamed: true, by: 'demo' },
+      });
+    }
+  });
+  const companyName = (await readBranding(ctx.db)).companyName;
+  const { incident, isNew } = await demoIncidentFor(incidents, actor);
   const imports: DemoResult['imports'] = [];
   for (const file of FILES) {
     const mappingFile = path.join(EXAMPLES, file.replace(/\.(csv|jsonl)$/, '.mapping.json'));
+    // A file imported before is recognised by its hash and skipped; one a crash interrupted resumes.
     const summary = await population.service.runImport({
       incidentId: incident.id,
       source: { kind: 'file', path: path.join(EXAMPLES, file) },
@@ -70,6 +94,7 @@ export async function createDemo(
       actor,
       onProgress: (p) => onProgress?.(file, p),
     });
+    if (summary.isDuplicate) continue;
     imports.push({
       file,
       importId: summary.importId,
@@ -80,11 +105,12 @@ export async function createDemo(
   }
   const stats = await population.service.stats(incident.id);
   const { author, approver } = await demoStaff(ctx);
-  const campaignId = await createDemoCampaign(ctx, incident.id, author, approver);
-  const notice = await publishDemoNotice(ctx, incident.id, author, approver);
-  await seedDemoInbox(ctx, incident.id);
+  const campaignId = await createDemoCampaign(ctx, incident.id, companyName, author, approver);
+  const notice = await publishDemoNotice(ctx, incident.id, companyName, author, approver);
+  await seedDemoInbox(ctx, incident.id, actor);
   return {
     incidentId: incident.id,
+    isNew,
     imports,
     people: stats.people,
     conflicts: stats.conflicts,
@@ -92,6 +118,50 @@ export async function createDemo(
     noticeSlug: notice.slug,
     noticeUrl: notice.publicUrl,
   };
+}
+
+/** The demo incident made before (the oldest marked as demo), or a new one. */
+async function demoIncidentFor(incidents: ReturnType<typeof createIncidentsModule>, actor: Actor) {
+  const earlier = (await incidents.service.list())
+    .filter((i) => i.isDemo)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  if (earlier) {
+    // Made by a version without public titles: people would read the neutral default; give it the demo's.
+    if (!earlier.publicTitle.en) {
+      await incidents.service.update(earlier.id, { publicTitle: demoIncident.publicTitle }, { actor });
+    }
+    return { incident: earlier, isNew: false };
+  }
+  // Aware two days ago: the 72-hour regulator notices (GDPR, UK GDPR) are a day from due.
+  const awareAt = new Date(Date.now() - 2 * 86_400_000);
+  const detectedAt = new Date(awareAt.getTime() - 86_400_000);
+  const created = await incidents.service.create(
+    {
+      title: demoIncident.title,
+      publicTitle: demoIncident.publicTitle,
+      description: demoIncident.description,
+      awareAt: awareAt.toISOString(),
+      detectedAt: detectedAt.toISOString(),
+      occurredAt: new Date(awareAt.getTime() - 20 * 86_400_000).toISOString(),
+      status: 'confirmed',
+      severity: 'high',
+      cause: 'misconfiguration',
+      systemsAffected: ['CRM backup bucket', 'Order history database', 'Mobile app accounts'],
+      isDemo: true,
+    },
+    { actor },
+  );
+  // The notice says access was closed within hours of the researcher's report: so do the incident's times.
+  await incidents.service.setKeyTimes(
+    created.id,
+    {
+      times: { containedAt: new Date(detectedAt.getTime() + 3 * 3_600_000).toISOString() },
+      reason: 'Public access to the bucket removed a few hours after the researcher’s report.',
+    },
+    { actor },
+  );
+  await incidents.service.transition(created.id, 'contained', { actor });
+  return { incident: created, isNew: true };
 }
 
 /**
@@ -115,99 +185,93 @@ async function demoStaff(ctx: Pick<PlatformContext, 'db'>): Promise<{ author: Ac
 }
 
 /**
- * A few questions in the support inbox, as they arrive after a notice: by email, SMS and the contact form,
- * from affected people (linked, not verified) and from someone who is not in the breach.
+ * Questions in the support inbox, as they arrive after a notice (email, SMS, the contact form; affected
+ * people and a journalist who is not in the breach), and saved answers for them in both languages, so
+ * "answer with a macro" works from the start. Both are found again on a second run.
  */
-async function seedDemoInbox(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
-  incidentId: string,
-) {
+async function seedDemoInbox(ctx: DemoCtx, incidentId: string, actor: Actor) {
   const inbox = createInboxModule(ctx, { kick: () => {} });
-  const questions: Parameters<typeof inbox.ingest>[0][] = [
-    {
-      channel: 'email',
-      from: 'tariq.okafor.369@post.example',
-      name: 'Tariq Okafor',
-      subject: 'Is this email real?',
-      body: 'I received an email saying my data was exposed. Is this real or a phishing scam? I am worried.',
-      providerMessageId: `demo:${incidentId}:1`,
-    },
-    {
-      channel: 'sms',
-      from: '+49 30 30000151',
-      body: 'Got your text about the breach. How do I get the free credit monitoring? Where is my activation code?',
-      providerMessageId: `demo:${incidentId}:2`,
-    },
-    {
-      channel: 'web',
-      from: 'yusuf.nakamura.572@example.net',
-      name: 'Yusuf Nakamura',
-      body: 'This is unacceptable. Delete my data and my account now, or I will talk to a lawyer.',
-      incidentId,
-      locale: 'en',
-    },
-    {
-      channel: 'email',
-      from: 'journalist@news.example',
-      name: 'A. Reporter',
-      subject: 'Press inquiry about the data incident',
-      body: 'I am a journalist writing a story about the exposed backup. Could you comment on how many customers were affected?',
-      providerMessageId: `demo:${incidentId}:4`,
-    },
-  ];
-  for (const question of questions) await inbox.ingest(question);
+  for (const question of demoQuestions(incidentId)) await inbox.ingest(question);
+  const companyName = (await readBranding(ctx.db)).companyName;
+  const existing = new Set((await inbox.service.macros()).macros.map((m) => `${m.locale}:${m.name}`));
+  for (const macro of inCompanyWords(demoMacros, companyName)) {
+    if (existing.has(`${macro.locale}:${macro.name}`)) continue;
+    await inbox.service.createMacro(macro, { actor });
+  }
 }
 
 /** The demo's public notice from examples/notice.json: drafted by comms, approved by legal, published. */
 async function publishDemoNotice(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  ctx: DemoCtx,
   incidentId: string,
+  companyName: string,
   author: Actor,
   approver: Actor,
 ) {
   const notice = createNoticeModule(ctx, { senders: createCampaignsModule(ctx).senders });
+  const before = await notice.service.overview(incidentId);
+  if (before.published) return before;
   const content = noticeContentSchema.parse(
-    JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'notice.json'), 'utf8')),
+    inCompanyWords(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'notice.json'), 'utf8')), companyName),
   );
-  const draft = await notice.service.saveDraft(incidentId, content, { actor: author });
-  await notice.service.approve(incidentId, draft.id, { actor: approver });
-  await notice.service.publish(incidentId, draft.id, { actor: author });
+  let pending = before.pending;
+  if (!pending) pending = await notice.service.saveDraft(incidentId, content, { actor: author });
+  if (pending.status === 'draft') await notice.service.approve(incidentId, pending.id, { actor: approver });
+  await notice.service.publish(incidentId, pending.id, { actor: author });
   return notice.service.overview(incidentId);
 }
 
 /** The demo's campaign: written by demo comms, approved by demo legal, so `candor campaign start` sends it. */
 async function createDemoCampaign(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  ctx: DemoCtx,
   incidentId: string,
+  companyName: string,
   author: Actor,
   approver: Actor,
 ): Promise<string> {
   const campaigns = createCampaignsModule(ctx);
-  const file = campaignInput.parse(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'campaign.json'), 'utf8')));
-  // The notices send people to this incident's own notice site to check their verification code.
-  const { public_slug: slug } = await ctx.db
-    .selectFrom('incidents')
-    .select('public_slug')
-    .where('id', '=', incidentId)
-    .executeTakeFirstOrThrow();
-  file.contact = { ...file.contact, url: `${ctx.config.noticeUrl}/n/${slug}/verify` };
-  let campaign = await campaigns.service.create(incidentId, file, { actor: author });
-  // Synthetic credit-monitoring codes, a few more than the people eligible for one.
-  const codes = Array.from(
-    { length: campaign.activationCodes.needed + 25 },
-    () => `DEMO-${randomBytes(6).toString('hex').toUpperCase()}`,
+  const file = campaignInput.parse(
+    inCompanyWords(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'campaign.json'), 'utf8')), companyName),
   );
-  if (codes.length > 0) await campaigns.service.importCodes(campaign.id, codes.join('\n'), { actor: author });
+  const earlier = (await campaigns.service.list(incidentId)).find((c) => c.name === file.name);
+  let campaign = earlier
+    ? await campaigns.service.get(earlier.id)
+    : await campaigns.service.create(
+        incidentId,
+        {
+          ...file,
+          // The notices send people to this incident's own notice site to check their verification code.
+          contact: {
+            ...file.contact,
+            url: `${ctx.config.noticeUrl}/n/${await slugOf(ctx, incidentId)}/verify`,
+          },
+        },
+        { actor: author },
+      );
+  // Synthetic credit-monitoring codes, a few more than the people eligible for one.
+  const { total, needed } = campaign.activationCodes;
+  if (total < needed + 25) {
+    const codes = Array.from(
+      { length: needed + 25 - total },
+      () => `DEMO-${randomBytes(6).toString('hex').toUpperCase()}`,
+    );
+    await campaigns.service.importCodes(campaign.id, codes.join('\n'), { actor: author });
+  }
   for (const variant of campaign.variants) {
+    if (variant.approved || campaign.status !== 'draft') continue;
     campaign = await campaigns.service.approve(campaign.id, variant.id, variant.version, { actor: approver });
   }
   return campaign.id;
 }
 
+async function slugOf(ctx: DemoCtx, incidentId: string): Promise<string> {
+  const facts = await incidentPublicFacts(ctx.db, incidentId);
+  if (!facts) throw new Error(`the demo incident ${incidentId} is gone`);
+  return facts.slug;
+}
+
 /** The console's "Load the demo breach" button. */
-export function demoRoutes(
-  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
-): FastifyPluginAsyncZod {
+export function demoRoutes(ctx: DemoCtx): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/api/demo',

@@ -82,6 +82,8 @@ beforeAll(async () => {
   legal2 = clientFor(t, await createSignedInUser(t, 'legal'));
   admin = clientFor(t, adminUser);
   incidentId = (await createIncident(admin, { title: 'Customer database' })).id;
+  // The company's name, as an admin sets it in Settings → Branding: notices print it.
+  ok(await admin.put('/api/settings/branding', { companyName: 'Example Shop', primaryColor: '#1f5fbf' }));
   expect(await importPeople(t, incidentId, people, mapping)).toMatchObject({ accepted: 7, people: 7 });
 });
 afterAll(() => t.close());
@@ -142,7 +144,11 @@ describe('creating a campaign from the example file', () => {
       incidentId,
       status: 'draft',
       channels: ['email', 'sms', 'letter'],
-      companyName: 'Example Shop',
+      // The example names no company: its notices print the company name setting.
+      companyName: null,
+      printedCompanyName: 'Example Shop',
+      isCompanyNameOverride: false,
+      warnings: [],
       readyToStart: false,
       activationCodesFor: ['national_id', 'drivers_license', 'passport', 'tax_id'],
       // Ann and Bob had an SSN exposed: they each need a credit-monitoring code.
@@ -626,15 +632,16 @@ describe('previews', () => {
       await comms.get(`/api/campaigns/${c.id}/preview?variantId=${identity}&channel=email&locale=es`),
     );
     expect(es.locale).toBe('es');
-    expect(es.subject).toContain('Importante: sus datos de identidad');
-    expect(es.subject).toContain('Example Shop');
-    expect(es.text).toContain('Estimado/a');
-    expect(es.html).toContain('<pre>');
+    expect(es.subject).toBe(
+      'Importante: un incidente de seguridad en Example Shop afectó a información delicada sobre ti',
+    );
+    expect(es.text).toContain('Hola, Alex:');
+    expect(es.html).toContain('<h2>Qué ocurrió</h2>');
     const fr = ok<PreviewDto>(
       await comms.get(`/api/campaigns/${c.id}/preview?variantId=${identity}&channel=email&locale=fr`),
     );
     expect(fr.locale).toBe('en');
-    expect(fr.subject).toContain('Important: your identity information');
+    expect(fr.subject).toContain('Important: sensitive information about you');
     const sms = ok<PreviewDto>(
       await comms.get(`/api/campaigns/${c.id}/preview?variantId=${identity}&channel=sms`),
     );
@@ -654,7 +661,7 @@ describe('previews', () => {
       }),
     );
     expect(preview.locale).toBe('es');
-    expect(preview.text).toContain('Estimado/a Bob:');
+    expect(preview.text).toContain('Hola, Bob:');
     const audit = await auditRows(t, 'campaign.previewed_for_person', c.id);
     expect(audit).toHaveLength(before + 1);
     expect(audit.at(-1)).toMatchObject({ actor_id: legalUser.id, details: { found: true, by: 'email' } });

@@ -13,13 +13,13 @@ function job(n: number): RenderJob {
     channel: 'email',
     campaign: { id: 'c1', incidentId: 'i1', emailFrom: null, replyTo: null, defaultLocale: 'en' },
     settings: {
-      companyName: example.companyName,
+      companyName: 'Example Shop',
       contact: example.contact,
       throttle: {},
       errorThreshold: 0.25,
     },
     incident: {
-      title: 'Database exposed',
+      publicTitle: { en: 'Database exposed' },
       description: 'A backup was public.',
       occurredOn: '2026-11-01',
       awareOn: '2026-11-20',
@@ -67,7 +67,7 @@ describe('the render pool', () => {
     expect(inPool).toHaveLength(150);
     expect(inPool.filter((r) => 'missing' in r)).toHaveLength(15);
     const spanish = inPool[4]!;
-    expect('message' in spanish && spanish.message.text).toContain('Estimado/a Person4');
+    expect('message' in spanish && spanish.message.text).toContain('Hola, Person4:');
     expect('message' in inPool[2]! && inPool[2].message.messageId).toBe('<c1.2.email@test>');
   });
 

@@ -142,7 +142,8 @@ describe('macros', () => {
       await render(macro.id, threadId),
     );
     expect(rendered.missing).toEqual(['person.first_name', 'guidance', 'activation_code']);
-    expect(rendered.subject).toBe('About Shop breach');
+    // The incident's internal title ("Shop breach") never reaches people: without a public title, the neutral one.
+    expect(rendered.subject).toBe('About Data security incident');
     expect(rendered.body).not.toContain('Bob');
     expect(rendered.body).not.toContain('identity theft');
     expect(rendered.body).toContain('Hello ,');

@@ -10,7 +10,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option(
       '--json',
-      'print {"incidentId", "imports", "people", "conflicts", "campaignId", "noticeSlug", "noticeUrl"} as JSON',
+      'print {"incidentId", "isNew", "imports", "people", "conflicts", "campaignId", "noticeSlug", "noticeUrl"} as JSON',
     )
     .action(async (options: { json?: boolean }) => {
       const result = await withRuntime((runtime) =>
@@ -20,7 +20,9 @@ export function registerDemoCommand(program: Command): void {
       );
       if (options.json) return printJson(result);
       process.stdout.write(
-        `Demo incident ${result.incidentId}: ${result.people} people from ${result.imports.length} files, ${result.conflicts} conflicts to review.\n` +
+        (result.isNew
+          ? `Demo incident ${result.incidentId}: ${result.people} people from ${result.imports.length} files, ${result.conflicts} conflicts to review.\n`
+          : `The demo was loaded before: incident ${result.incidentId} (${result.people} people, ${result.conflicts} conflicts to review), nothing created twice.\n`) +
           `Its public notice is published at ${result.noticeUrl}\n` +
           'Open the console (npm start) → Incidents to explore it.\n',
       );

@@ -10,6 +10,7 @@ import {
   incidentStatuses,
   type KeyTime,
   keyTimes,
+  publicTitleFor,
   setKeyTimesRequest,
 } from '../../shared/contracts/incidents.ts';
 import type { ObligationsReport } from '../../shared/contracts/obligations.ts';
@@ -19,7 +20,12 @@ const flagOf = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLo
 
 /** Zod's first problem as a one-line error naming the flag. */
 function flagError(issue: { path: PropertyKey[]; message: string }): Error {
-  const field = String(issue.path.at(-1) ?? '');
+  const field =
+    issue.path[0] === 'publicTitle'
+      ? issue.path[1] === 'es'
+        ? 'publicTitleEs'
+        : 'publicTitle'
+      : String(issue.path.at(-1) ?? '');
   const message =
     issue.message === 'Invalid ISO datetime'
       ? 'use an ISO 8601 time like 2026-11-02T09:00:00Z'
@@ -32,7 +38,12 @@ export function registerIncidentCommands(program: Command): void {
   incident
     .command('create')
     .description('Create an incident.')
-    .requiredOption('--title <title>', 'short name, e.g. "CRM export exposed"')
+    .requiredOption('--title <title>', 'internal short name, e.g. "CRM export exposed" (staff only)')
+    .option(
+      '--public-title <text>',
+      'what affected people read as its name, in English (default: "Data security incident")',
+    )
+    .option('--public-title-es <text>', 'the same in Spanish (default: "Incidente de seguridad de datos")')
     .requiredOption('--aware-at <iso>', 'when the company became aware (starts most legal clocks), ISO 8601')
     .option('--occurred-at <iso>', 'when the breach began')
     .option('--occurred-until <iso>', 'when the breach ended, if it ran over a period')
@@ -49,6 +60,8 @@ export function registerIncidentCommands(program: Command): void {
     .action(
       async (options: {
         title: string;
+        publicTitle?: string;
+        publicTitleEs?: string;
         awareAt: string;
         occurredAt?: string;
         occurredUntil?: string;
@@ -62,6 +75,7 @@ export function registerIncidentCommands(program: Command): void {
       }) => {
         const parsed = createIncidentRequest.safeParse({
           title: options.title,
+          publicTitle: { en: options.publicTitle, es: options.publicTitleEs },
           awareAt: options.awareAt,
           occurredAt: options.occurredAt,
           occurredUntil: options.occurredUntil,
@@ -104,6 +118,7 @@ export function registerIncidentCommands(program: Command): void {
       if (options.json) return printJson(found);
       const lines = [
         found.title,
+        `  public    ${publicTitleFor(found.publicTitle, 'en')} / ${publicTitleFor(found.publicTitle, 'es')}`,
         `  id        ${found.id}`,
         `  status    ${found.status} (next: ${found.nextStatuses.join(', ') || 'none'})`,
         `  severity  ${found.severity}${found.cause ? `, cause ${found.cause}` : ''}`,

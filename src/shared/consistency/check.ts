@@ -45,6 +45,8 @@ export interface CheckInput {
   words?: CompanyWords | undefined;
   /** False where the text is not meant to list what leaked (an SMS) or lists it per person by itself. */
   checkMentions?: boolean | undefined;
+  /** Which message the text is, when there are several ("email", "letter"): named in "never mentions". */
+  scope?: string | undefined;
 }
 
 export type ConsistencyKind = 'denies_exposed' | 'not_mentioned';
@@ -183,10 +185,10 @@ function missingWarning(input: CheckInput, category: Category): ConsistencyWarni
     kind: 'not_mentioned',
     locale: input.locale,
     category,
-    where: null,
+    where: input.scope ?? null,
     sentence: null,
     people: input.exposure.counts[category] ?? null,
     share,
-    message: `${languageNames[input.locale]}: the text never mentions ${categoryNames[category].en}, ${extent(input.exposure, category)}${share === null ? '' : `; every category above ${formatShare(input.threshold)} should be named`}.`,
+    message: `${languageNames[input.locale]}${input.scope ? `, ${input.scope}` : ''}: the text never mentions ${categoryNames[category].en}, ${extent(input.exposure, category)}${share === null ? '' : `; every category above ${formatShare(input.threshold)} should be named`}.`,
   };
 }

@@ -41,6 +41,11 @@ export const setupRequest = z.object({
   email: email.optional(),
   password: newPassword,
   displayName: z.string().trim().max(120).optional(),
+  /**
+   * Only for a 'bootstrap' link: the company's name as affected people know it (Settings → Branding), so no
+   * message goes out as "Our company". Never replaces a name already set.
+   */
+  companyName: z.string().trim().min(1).max(120).optional(),
 });
 
 export const enrollStartResponse = z.object({

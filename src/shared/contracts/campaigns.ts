@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { categories, riskTiers } from '../taxonomy.ts';
+import { consistencyWarning } from './consistency.ts';
 
 export const channels = ['email', 'sms', 'letter'] as const;
 export type Channel = (typeof channels)[number];
@@ -84,7 +85,11 @@ export const campaignInput = z
     emailFrom: z.string().max(300).optional(),
     replyTo: z.string().max(300).optional(),
     defaultLocale: locale.default('en'),
-    companyName: z.string().trim().min(1).max(200),
+    /**
+     * Leave out to use the company name from Settings → Branding (the usual case). Given and different from
+     * it, the campaign overrides it on purpose, and the console says so.
+     */
+    companyName: z.string().trim().min(1).max(200).optional(),
     contact: contactChannels.default({}),
     /** People exposed in any of these categories get a credit-monitoring activation code. */
     activationCodesFor: z.array(z.enum(categories)).default([]),
@@ -125,6 +130,8 @@ export const variantDto = z.object({
   audience: z.number(),
   /** SMS templates over the segment limit and similar: approvers see them before approving. */
   warnings: z.array(z.string()),
+  /** Sentences that deny what the data shows exposed, exposed categories never named (this variant's people). */
+  consistency: z.array(consistencyWarning),
 });
 
 const stateCounts = z.object({
@@ -160,7 +167,14 @@ export const campaignDto = z.object({
   emailFrom: z.string().nullable(),
   replyTo: z.string().nullable(),
   defaultLocale: z.string(),
-  companyName: z.string(),
+  /** As written in the campaign; null: it uses the company name setting. */
+  companyName: z.string().nullable(),
+  /** What its notices print as the company's name. */
+  printedCompanyName: z.string(),
+  /** The campaign names the company differently from Settings → Branding. */
+  isCompanyNameOverride: z.boolean(),
+  /** What whoever approves or starts it must know (the company name not set, say). */
+  warnings: z.array(z.string()),
   contact: contactChannels,
   activationCodesFor: z.array(z.enum(categories)),
   activationCodes: z.object({ total: z.number(), assigned: z.number(), needed: z.number() }),
@@ -200,6 +214,15 @@ export const previewDto = z.object({
   text: z.string(),
   smsSegments: z.object({ encoding: z.string(), segments: z.number(), characters: z.number() }).nullable(),
   blocks: z.array(z.string()),
+  /** For a sample person: who that invented person is (only the person is invented; the rest is real). */
+  sample: z
+    .object({
+      categories: z.array(z.enum(categories)),
+      jurisdiction: z.string(),
+      /** People of this variant with exactly this exposure (0: none yet, a stand-in exposure is used). */
+      alike: z.number(),
+    })
+    .nullable(),
 });
 export const previewPersonRequest = z.object({
   variantId: z.uuid(),

@@ -117,6 +117,27 @@ const entityFlags = z.object({
   ftc_safeguards: z.boolean().nullable(),
 });
 
+/**
+ * What affected people read as the incident's name, per language: never the internal title (which may say
+ * "Demo", "synthetic" or a system's name). Without one, people read the neutral default in their language.
+ */
+export const publicTitleLocales = ['en', 'es'] as const;
+export type PublicTitleLocale = (typeof publicTitleLocales)[number];
+export const neutralPublicTitle: Record<PublicTitleLocale, string> = {
+  en: 'Data security incident',
+  es: 'Incidente de seguridad de datos',
+};
+export const publicTitleSchema = z
+  .object({ en: z.string().trim().max(200).optional(), es: z.string().trim().max(200).optional() })
+  .strict();
+export type PublicTitle = z.infer<typeof publicTitleSchema>;
+
+/** The title a person reading in `locale` sees: the incident's own in that language, else the neutral one. */
+export function publicTitleFor(publicTitle: PublicTitle | null | undefined, locale: string): string {
+  const l: PublicTitleLocale = locale.startsWith('es') ? 'es' : 'en';
+  return publicTitle?.[l]?.trim() || neutralPublicTitle[l];
+}
+
 const details = {
   description: z.string().trim().max(10_000),
   cause: z.enum(incidentCauses).nullable(),
@@ -132,6 +153,7 @@ const details = {
 export const createIncidentRequest = z
   .object({
     title: z.string().trim().min(1).max(200),
+    publicTitle: publicTitleSchema.optional(),
     description: details.description.optional(),
     awareAt: instant,
     occurredAt: instant.optional(),
@@ -152,6 +174,7 @@ export const createIncidentRequest = z
 export const updateIncidentRequest = z
   .object({
     title: z.string().trim().min(1).max(200),
+    publicTitle: publicTitleSchema,
     ...details,
   })
   .partial()
@@ -177,6 +200,8 @@ export const transitionRequest = z.object({
 export const incidentSummary = z.object({
   id: z.string(),
   title: z.string(),
+  /** As set (empty: people read `neutralPublicTitle`). */
+  publicTitle: publicTitleSchema,
   description: z.string(),
   status: z.enum(incidentStatuses),
   severity: z.enum(incidentSeverities),

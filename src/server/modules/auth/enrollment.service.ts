@@ -6,6 +6,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/http/access.ts';
 import { actorOf, staffLabel } from '../../platform/http/actors.ts';
+import { nameCompanyIfUnset } from '../../platform/settings/branding.ts';
 import * as repo from './auth.repository.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { hashRecoveryCode, hashToken, newRecoveryCode, newToken } from './secrets.ts';
@@ -69,7 +70,13 @@ export async function inspectSetupLink(deps: Deps, token: string) {
 /** Spends a setup link: sets the password and opens a session whose next step is MFA enrollment. */
 export async function completeSetup(
   deps: Deps,
-  input: { token: string; email?: string | undefined; password: string; displayName?: string | undefined },
+  input: {
+    token: string;
+    email?: string | undefined;
+    password: string;
+    displayName?: string | undefined;
+    companyName?: string | undefined;
+  },
   meta: RequestMeta,
 ): Promise<{ stage: SessionStage; session: IssuedSession }> {
   const preview = await repo.findUsableSetupLink(deps.db, hashToken(input.token));
@@ -86,6 +93,7 @@ export async function completeSetup(
     const link = await repo.consumeSetupLink(tx, hashToken(input.token));
     if (!link) throw new AppError('link_invalid', LINK_INVALID);
     let userId = link.user_id;
+    let isCompanyNamed = false;
     if (link.purpose === 'bootstrap') {
       await sql`SELECT pg_advisory_xact_lock(7317005)`.execute(tx);
       if (await hasAdmin(tx))
@@ -97,6 +105,7 @@ export async function completeSetup(
         .returning('id')
         .executeTakeFirstOrThrow();
       userId = created.id;
+      if (input.companyName) isCompanyNamed = await nameCompanyIfUnset(tx, input.companyName, email);
     }
     if (!userId) throw new AppError('link_invalid', LINK_INVALID);
     await repo.deleteSessionsOfUser(tx, userId);
@@ -117,7 +126,7 @@ export async function completeSetup(
       action: 'auth.setup_link_used',
       requestId: meta.requestId,
       target: { type: 'user', id: user.id },
-      details: { purpose: link.purpose },
+      details: { purpose: link.purpose, ...(isCompanyNamed && { companyNamed: true }) },
     });
     return { stage, session };
   });

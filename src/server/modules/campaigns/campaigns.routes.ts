@@ -126,7 +126,7 @@ export function campaignsRoutes(
           response: { 200: contract.previewDto },
         },
       },
-      async (request) => preview.previewSample(deps.db, request.params.id, request.query),
+      async (request) => preview.previewSample(deps, request.params.id, request.query),
     );
     app.post(
       '/api/campaigns/:id/preview-person',

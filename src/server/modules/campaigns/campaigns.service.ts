@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
+import type { Exposure } from '../../../shared/consistency/check.ts';
 import {
   type CampaignDto,
   type CampaignInput,
@@ -11,13 +12,17 @@ import {
   type VariantRule,
   variantLocaleContent,
 } from '../../../shared/contracts/campaigns.ts';
-import { type Category, categoriesOf, categoryMask } from '../../../shared/taxonomy.ts';
+import { type Category, categories, categoriesOf, categoryMask } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { readBranding } from '../../platform/settings/branding.ts';
+import { readConsistencySettings } from '../../platform/settings/consistency.ts';
 import { appendTimeline } from '../incidents/index.ts';
+import { companyNameView } from './company-name.ts';
 import { smsSegments, type TemplateKind, validateTemplate } from './templates/index.ts';
+import { variantConsistency } from './variant-consistency.ts';
 import { firstChannelCase, variantCase } from './variants.ts';
 
 /**
@@ -32,6 +37,7 @@ interface Meta {
 }
 
 export interface CampaignSettings {
+  /** The campaign's own name for the company; empty: the company name setting (see company-name.ts). */
   companyName: string;
   contact: CampaignInput['contact'];
   throttle: CampaignInput['throttle'];
@@ -142,7 +148,7 @@ export async function createCampaign(
         reply_to: input.replyTo ?? null,
         default_locale: input.defaultLocale,
         settings: JSON.stringify({
-          companyName: input.companyName,
+          companyName: input.companyName ?? '',
           contact: input.contact,
           throttle: input.throttle,
           errorThreshold: input.errorThreshold,
@@ -286,7 +292,7 @@ export async function updateCampaign(
     // What every notice prints besides the variant's text: a change needs legal's eyes again on every variant.
     const before = settingsOf(row);
     const printedChanged =
-      before.companyName !== input.companyName ||
+      before.companyName !== (input.companyName ?? '') ||
       !sameJson(stripEmpty(before.contact), stripEmpty(input.contact)) ||
       (row.email_from ?? null) !== (input.emailFrom ?? null) ||
       (row.reply_to ?? null) !== (input.replyTo ?? null) ||
@@ -301,7 +307,7 @@ export async function updateCampaign(
         reply_to: input.replyTo ?? null,
         default_locale: input.defaultLocale,
         settings: JSON.stringify({
-          companyName: input.companyName,
+          companyName: input.companyName ?? '',
           contact: input.contact,
           throttle: input.throttle,
           errorThreshold: input.errorThreshold,
@@ -376,6 +382,8 @@ export async function approveVariant(
     }
     if (variant.approved_version === version)
       throw new AppError('conflict', 'This version is already approved.');
+    // What the approver was shown (the console's approve dialog lists it): kept with the approval.
+    const shown = (await getCampaign(tx, campaignId)).variants.find((v) => v.id === variantId);
     const updated = await tx
       .updateTable('campaign_variants')
       .set({
@@ -395,7 +403,11 @@ export async function approveVariant(
       action: 'campaign.variant_approved',
       requestId: meta.requestId,
       target: { type: 'campaign', id: campaignId },
-      details: { variantId, version },
+      details: {
+        variantId,
+        version,
+        consistencyWarnings: (shown?.consistency ?? []).map((w) => `${w.locale}:${w.kind}:${w.category}`),
+      },
     });
   });
   return getCampaign(deps.db, campaignId);
@@ -441,6 +453,10 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
         sql<string>`count(*) FILTER (WHERE (p.categories & ${row.activation_categories}) <> 0)`.as(
           'needing_code',
         ),
+        // What each variant's people had exposed, for the consistency check legal sees before approving.
+        ...categories.map((c, i) =>
+          sql<string>`count(*) FILTER (WHERE (p.categories & ${1 << i}) <> 0)`.as(`c_${c}`),
+        ),
       ])
       .where('p.incident_id', '=', row.incident_id)
       .groupBy([sql`1`, sql`2`])
@@ -455,6 +471,7 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
       .executeTakeFirstOrThrow(),
   ]);
   const audienceOf = new Map<string | null, number>();
+  const exposureOf = new Map<string | null, Exposure>();
   const byChannel: Record<string, number> = {};
   let unreachable = 0;
   let total = 0;
@@ -464,9 +481,17 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
     total += n;
     needed += Number(c.needing_code);
     audienceOf.set(c.variant_id, (audienceOf.get(c.variant_id) ?? 0) + n);
+    const exposure = exposureOf.get(c.variant_id) ?? { people: 0, counts: {} };
+    exposure.people += n;
+    for (const category of categories) {
+      const k = Number((c as Record<string, unknown>)[`c_${category}`] ?? 0);
+      if (k > 0) exposure.counts[category] = ((exposure.counts[category] as number | undefined) ?? 0) + k;
+    }
+    exposureOf.set(c.variant_id, exposure);
     if (c.channel) byChannel[c.channel] = (byChannel[c.channel] ?? 0) + n;
     else unreachable += n;
   }
+  const [branding, wording] = await Promise.all([readBranding(db), readConsistencySettings(db)]);
   const variantDtos: VariantDto[] = variants.map((v) => ({
     id: v.id,
     name: v.name,
@@ -484,6 +509,7 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
       v.approved_version === v.version && v.approved_at ? new Date(v.approved_at).toISOString() : null,
     audience: audienceOf.get(v.id) ?? 0,
     warnings: warningsFor(v.content),
+    consistency: variantConsistency(v.content, exposureOf.get(v.id) ?? { people: 0, counts: {} }, wording),
   }));
   const blockers: string[] = [];
   const unapproved = variantDtos.filter((v) => !v.approved);
@@ -506,7 +532,7 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
     emailFrom: row.email_from,
     replyTo: row.reply_to,
     defaultLocale: row.default_locale,
-    companyName: settings.companyName,
+    ...companyNameView(settings, branding),
     contact: settings.contact,
     activationCodesFor: categoriesOf(row.activation_categories),
     activationCodes: { total: Number(codes.total), assigned: Number(codes.assigned), needed },

@@ -6,10 +6,11 @@ import type { Db } from '../../db/database.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { appendTimeline } from '../incidents/index.ts';
+import { appendTimeline, incidentPublicFacts } from '../incidents/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { CODE_CONTEXT } from './activation-codes.ts';
 import { launch, settingsOf } from './campaigns.service.ts';
+import { printedCompanyNameOf } from './company-name.ts';
 import { personalLink, personalLinkToken } from './links.ts';
 import { type RenderJob, type RenderResult, renderBatch } from './render-batch.ts';
 import { createRenderPool, type RenderPool } from './render-pool.ts';
@@ -195,11 +196,8 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
       .select(['id', 'version', 'content'])
       .where('campaign_id', '=', campaign.id)
       .execute();
-    const incident = await deps.db
-      .selectFrom('incidents')
-      .select(['title', 'description', 'occurred_at', 'aware_at', 'public_slug'])
-      .where('id', '=', campaign.incident_id)
-      .executeTakeFirstOrThrow();
+    const incident = await incidentPublicFacts(deps.db, campaign.incident_id);
+    if (!incident) throw new Error(`incident ${campaign.incident_id} of campaign ${campaign.id} is gone`);
     const expires = new Date(Date.now() + linkTtlMs);
     // Where the SMS provider reports delivery (signed; see receipts.ts).
     const smsCallbackUrl =
@@ -218,12 +216,13 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
         replyTo: campaign.reply_to,
         defaultLocale: campaign.default_locale,
       },
-      settings,
+      // The company's name from the setting unless the campaign names it on purpose.
+      settings: { ...settings, companyName: await printedCompanyNameOf(deps.db, settings) },
       incident: {
-        title: incident.title,
+        publicTitle: incident.publicTitle,
         description: incident.description,
-        occurredOn: incident.occurred_at ? new Date(incident.occurred_at).toISOString().slice(0, 10) : null,
-        awareOn: new Date(incident.aware_at).toISOString().slice(0, 10),
+        occurredOn: incident.occurredOn,
+        awareOn: incident.awareOn,
       },
       variants: variants.map((v) => ({
         id: v.id,
@@ -243,7 +242,7 @@ export function createDeliveryEngine(deps: Deps, options: EngineOptions = {}) {
           contact: contacts.get(row.pn) ?? null,
           link: personalLink(
             deps.config.noticeUrl,
-            incident.public_slug,
+            incident.slug,
             personalLinkToken(deps.crypto, campaign.incident_id, row.pn, expires),
           ),
           activationCode: codes.get(row.pn) ?? null,

@@ -18,6 +18,7 @@ export {
   checkTextTemplate,
   compileTextTemplate,
   guidanceFor,
+  inGuidanceOrder,
   maskEmail,
   maskPhone,
   stripHtml,

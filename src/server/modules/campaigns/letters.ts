@@ -8,6 +8,7 @@ import { formatDay, readerLocale } from '../../platform/time/format-time.ts';
 import { readCompanyProfile } from '../incidents/index.ts';
 import { contactsFor, type PersonContact } from '../population/index.ts';
 import { settingsOf } from './campaigns.service.ts';
+import { printedCompanyNameOf } from './company-name.ts';
 import type { createDeliveryEngine } from './delivery.ts';
 import { OUTBOX_CONTEXT } from './senders.ts';
 import { resolveLocale } from './templates/index.ts';
@@ -212,7 +213,7 @@ async function composeBatch(
     }),
   );
   const settings = settingsOf(campaign);
-  const sender = { company: settings.companyName, postal: settings.contact.postal ?? '' };
+  const sender = { company: await printedCompanyNameOf(tx, settings), postal: settings.contact.postal ?? '' };
   const batchId = rows[0]!.batch_id;
   // Dated the day of the batch in the company's time zone (a reprint is the same letter), each letter in
   // its reader's language.

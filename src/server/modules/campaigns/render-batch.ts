@@ -1,4 +1,5 @@
 import type { Channel, VariantLocaleContent } from '../../../shared/contracts/campaigns.ts';
+import { type PublicTitle, publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { PersonContact } from '../population/index.ts';
 import type { CampaignSettings } from './campaigns.service.ts';
@@ -37,7 +38,8 @@ export interface RenderJob {
     defaultLocale: string;
   };
   settings: CampaignSettings;
-  incident: { title: string; description: string; occurredOn: string | null; awareOn: string };
+  /** The public title per locale (never the internal title): each person reads it in their language. */
+  incident: { publicTitle: PublicTitle; description: string; occurredOn: string | null; awareOn: string };
   variants: Array<{ id: string; version: number; content: Record<string, VariantLocaleContent> }>;
   mailFrom: string;
   smsCallbackUrl?: string | undefined;
@@ -100,7 +102,12 @@ export function renderBatch(job: RenderJob): RenderResult[] {
           jurisdiction: contact.jurisdiction,
         },
         locale: (locale === 'es' ? 'es' : 'en') as Locale,
-        incident: job.incident,
+        incident: {
+          title: publicTitleFor(job.incident.publicTitle, locale),
+          description: job.incident.description,
+          occurredOn: job.incident.occurredOn,
+          awareOn: job.incident.awareOn,
+        },
         link: item.link,
         activationCode: item.activationCode,
         verificationCode: item.verificationCode,

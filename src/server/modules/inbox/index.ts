@@ -2,6 +2,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { inboundRoutes, supportMailbox } from './inbound.ts';
 import { inboxRoutes } from './inbox.routes.ts';
 import { type InboundMessage, ingest } from './ingest.ts';
+import { listMacros, type MacroInput, saveMacro } from './macros.service.ts';
 import { satisfactionRoutes } from './satisfaction.ts';
 import * as threads from './threads.service.ts';
 
@@ -26,6 +27,9 @@ export function createInboxModule(
     mailbox: () => supportMailbox(ctx),
     service: {
       list: (query: threads.ListQuery, meta: threads.Meta) => threads.listThreads(deps, query, meta),
+      macros: () => listMacros(ctx.db),
+      /** Creates a saved answer (checked against the variables a macro may use). */
+      createMacro: (input: MacroInput, meta: threads.Meta) => saveMacro(ctx.db, null, input, meta),
     },
   };
 }

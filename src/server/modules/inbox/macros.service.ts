@@ -1,3 +1,4 @@
+import { publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
@@ -9,6 +10,7 @@ import {
   guidanceFor,
   TemplateError,
 } from '../campaigns/index.ts';
+import { type IncidentPublicFacts, incidentPublicFacts } from '../incidents/index.ts';
 import { readBranding } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { staffNames } from '../users/index.ts';
@@ -201,7 +203,7 @@ export function missingIn(macro: { subject: string | null; body: string }, withh
 /** What every thread of one bulk reply shares: read once, not once per thread. */
 export interface FactsMemo {
   branding?: ReturnType<typeof readBranding>;
-  incidents: Map<string, Promise<{ title: string; public_slug: string } | undefined>>;
+  incidents: Map<string, Promise<IncidentPublicFacts | undefined>>;
 }
 
 export async function factsFor(
@@ -213,19 +215,17 @@ export async function factsFor(
   const branding = await memo.branding;
   let incidentRead = row.incident_id ? memo.incidents.get(row.incident_id) : undefined;
   if (row.incident_id && !incidentRead) {
-    incidentRead = deps.db
-      .selectFrom('incidents')
-      .select(['title', 'public_slug'])
-      .where('id', '=', row.incident_id)
-      .executeTakeFirst();
+    incidentRead = incidentPublicFacts(deps.db, row.incident_id);
     memo.incidents.set(row.incident_id, incidentRead);
   }
   const incident = await incidentRead;
+  const locale = row.locale === 'es' ? 'es' : 'en';
   const base: MacroContextFacts = {
     verified: row.verified_at !== null && row.pn !== null,
-    locale: row.locale === 'es' ? 'es' : 'en',
-    incidentTitle: incident?.title ?? null,
-    noticeLink: incident ? `${deps.config.noticeUrl}/n/${incident.public_slug}` : null,
+    locale,
+    // What people read: the public title in their language, never the internal one.
+    incidentTitle: incident ? publicTitleFor(incident.publicTitle, locale) : null,
+    noticeLink: incident ? `${deps.config.noticeUrl}/n/${incident.slug}` : null,
     companyName: branding.companyName,
     firstName: null,
     categories: [],

@@ -11,6 +11,8 @@ import {
   keyTimeProblems,
   keyTimes,
   type MetricsOverview,
+  neutralPublicTitle,
+  type PublicTitle,
   referenceTimings,
   type SetKeyTimesRequest,
   statusTransitions,
@@ -48,6 +50,11 @@ const columnOf: Record<KeyTime, keyof IncidentsTable> = {
   closedAt: 'closed_at',
 };
 
+/** Empty texts are the same as none: people then read the neutral default. */
+function cleanPublicTitle(publicTitle: PublicTitle | undefined): PublicTitle {
+  return Object.fromEntries(Object.entries(publicTitle ?? {}).filter(([, v]) => v?.trim())) as PublicTitle;
+}
+
 function invalidTimes(problems: ReturnType<typeof keyTimeProblems>): AppError {
   return new AppError('validation_failed', problems.map((p) => p.message).join(' '), {
     fields: problems.map((p) => ({ path: p.path, message: p.message })),
@@ -61,12 +68,15 @@ export async function createIncident(
 ): Promise<IncidentSummary> {
   const problems = keyTimeProblems(input);
   if (problems.length > 0) throw invalidTimes(problems);
+  const publicTitle = cleanPublicTitle(input.publicTitle);
   return deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('incidents')
       .values({
         title: input.title,
-        public_slug: slugFromTitle(input.title),
+        public_title: JSON.stringify(publicTitle),
+        // The public address says what people read, never the internal title.
+        public_slug: slugFromTitle(publicTitle.en ?? publicTitle.es ?? neutralPublicTitle.en),
         description: input.description ?? '',
         aware_at: input.awareAt,
         occurred_at: input.occurredAt ?? null,
@@ -126,6 +136,7 @@ function toSummary(row: IncidentRow): IncidentSummary {
   return {
     id: row.id,
     title: row.title,
+    publicTitle: row.public_title ?? {},
     description: row.description,
     status: row.status,
     severity: row.severity,
@@ -248,6 +259,8 @@ export async function updateIncident(
     await lockIncident(tx, id);
     const changes: Partial<Record<keyof IncidentsTable, unknown>> = {};
     if (input.title !== undefined) changes.title = input.title;
+    if (input.publicTitle !== undefined)
+      changes.public_title = JSON.stringify(cleanPublicTitle(input.publicTitle));
     if (input.description !== undefined) changes.description = input.description;
     if (input.cause !== undefined) changes.cause = input.cause;
     if (input.severity !== undefined) changes.severity = input.severity;

@@ -76,12 +76,4 @@ export const slugSchema = z
     'Use 3 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit.',
   );
 
-export const brandingSchema = z.object({
-  companyName: z.string().trim().min(1).max(120),
-  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #1f5fbf.'),
-  logo: z
-    .object({ contentType: z.enum(['image/png', 'image/jpeg', 'image/webp']), dataBase64: z.string() })
-    .nullable(),
-});
-export type Branding = z.infer<typeof brandingSchema>;
-export const defaultBranding: Branding = { companyName: 'Our company', primaryColor: '#1f5fbf', logo: null };
+export { type Branding, brandingSchema } from '../../platform/settings/branding.ts';

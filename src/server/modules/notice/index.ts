@@ -7,6 +7,7 @@ import { noticeRoutes } from './notice.routes.ts';
 import * as service from './notice.service.ts';
 import { publicSiteRoutes } from './public.routes.ts';
 import { createSiteCache } from './site.ts';
+import { wordingRoutes } from './wording.routes.ts';
 
 export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
@@ -34,6 +35,7 @@ export function createNoticeModule(
   return {
     routes: [
       noticeRoutes({ ...ctx, sites, counters }),
+      wordingRoutes(ctx),
       publicSiteRoutes({
         ...ctx,
         sites,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../../../shared/contracts/common.ts';
+import { noticeExposure as noticeExposureDto } from '../../../shared/contracts/consistency.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import {
@@ -11,6 +12,7 @@ import {
   updateContentSchema,
 } from './content.ts';
 import type { Counters } from './counters.ts';
+import { noticeExposure } from './consistency.ts';
 import * as notice from './notice.service.ts';
 import type { SiteCache } from './site.ts';
 
@@ -33,7 +35,18 @@ export function noticeRoutes(
     app.get(
       `${base}/versions/:versionId`,
       { config: read, schema: { tags, params: versionParams } },
-      async (request) => notice.getVersion(deps.db, request.params.id, request.params.versionId),
+      async (request) =>
+        notice.withConsistency(
+          deps.db,
+          request.params.id,
+          await notice.getVersion(deps.db, request.params.id, request.params.versionId),
+        ),
+    );
+    // Counts per category, never who: what the editor prefills and checks the texts against.
+    app.get(
+      `${base}/exposure`,
+      { config: read, schema: { tags, params: idParams, response: { 200: noticeExposureDto } } },
+      async (request) => noticeExposure(deps.db, request.params.id),
     );
     app.put(
       `${base}/draft`,

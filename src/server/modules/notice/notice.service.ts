@@ -3,8 +3,10 @@ import type { Db, Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { companyNameUnsetWarning } from '../../platform/settings/branding.ts';
 import { OUTBOX_CONTEXT } from '../campaigns/index.ts';
 import { appendTimeline } from '../incidents/index.ts';
+import { checkNotice } from './consistency.ts';
 import {
   type Branding,
   type NoticeContent,
@@ -89,6 +91,11 @@ function version(row: VersionRow) {
   return { ...summary(row), content: noticeContentSchema.parse(row.content) };
 }
 
+/** A version with what its texts say that the data contradicts: legal sees it before approving. */
+export async function withConsistency(db: Executor, incidentId: string, v: ReturnType<typeof version>) {
+  return { ...v, consistency: await checkNotice(db, incidentId, v.content) };
+}
+
 type UpdateRow = Omit<VersionRow, 'number' | 'status'> & { status: 'draft' | 'approved' | 'published' };
 const updateColumns = versionColumns.filter((c) => c !== 'number');
 
@@ -132,12 +139,15 @@ export async function overview(deps: Deps, incidentId: string) {
     .execute()) as UpdateRow[];
   const published = rows.find((r) => r.status === 'published');
   const pending = rows.find((r) => r.status === 'draft' || r.status === 'approved');
+  const branding = await readBranding(deps.db);
   return {
+    /** What staff must know before approving or publishing (the company name not set, say). */
+    warnings: branding.isCompanyNameSet ? [] : [companyNameUnsetWarning],
     slug: incident.public_slug,
     publicUrl: `${deps.config.noticeUrl}/n/${incident.public_slug}`,
     canEditSlug: !rows.some((r) => r.published_at !== null),
     published: published ? summary(published) : null,
-    pending: pending ? version(pending) : null,
+    pending: pending ? await withConsistency(deps.db, incidentId, version(pending)) : null,
     versions: rows.map(summary),
     updates: updates.map(update),
   };
@@ -208,7 +218,7 @@ export async function saveDraft(deps: Deps, incidentId: string, content: NoticeC
       target: { type: 'incident', id: incidentId },
       details: { versionId: id, approvalCleared: pending?.status === 'approved' },
     });
-    return getVersion(tx, incidentId, id);
+    return withConsistency(tx, incidentId, await getVersion(tx, incidentId, id));
   });
 }
 
@@ -269,6 +279,7 @@ export async function approveVersion(deps: Deps, incidentId: string, versionId: 
     }
     const approverId = meta.actor.type === 'user' ? meta.actor.id : null;
     if (row.author_id && approverId === row.author_id) throw authorRefusal('version');
+    const checked = await withConsistency(tx, incidentId, await getVersion(tx, incidentId, versionId));
     await tx
       .updateTable('notice_versions')
       .set({
@@ -286,9 +297,13 @@ export async function approveVersion(deps: Deps, incidentId: string, versionId: 
       action: 'notice.version_approved',
       requestId: meta.requestId,
       target: { type: 'incident', id: incidentId },
-      details: { versionId },
+      // The approver was shown these; the record keeps which (language, kind, category; never the text).
+      details: {
+        versionId,
+        consistencyWarnings: checked.consistency.map((w) => `${w.locale}:${w.kind}:${w.category}`),
+      },
     });
-    return getVersion(tx, incidentId, versionId);
+    return { ...(await getVersion(tx, incidentId, versionId)), consistency: checked.consistency };
   });
 }
 
@@ -735,7 +750,8 @@ export async function revokeAllLinks(deps: Deps, incidentId: string, meta: Meta)
 export async function getBranding(db: Db) {
   const b = await readBranding(db);
   return {
-    companyName: b.companyName,
+    /** Null while unset (people would read "Our company"): the console asks for it. */
+    companyName: b.isCompanyNameSet ? b.companyName : null,
     primaryColor: b.primaryColor,
     logo: b.logo
       ? { contentType: b.logo.contentType, size: Buffer.from(b.logo.dataBase64, 'base64').length }

@@ -8,6 +8,7 @@ import {
   CODE_CONTEXT,
   categoryPhrase,
   guidanceFor,
+  inGuidanceOrder,
   maskEmail,
   maskPhone,
   readPersonalLinkToken,
@@ -154,7 +155,8 @@ export async function personalView(
     personId: contact.id,
     exposed: categories.map((c) => ({ category: c, phrase: categoryPhrase(c, locale, jurisdiction) })),
     identifiers,
-    steps: categories.flatMap((c) => {
+    // Most serious first, as in the notices people received.
+    steps: inGuidanceOrder(categories).flatMap((c) => {
       const g = guidanceFor(c, locale, jurisdiction);
       return g ? [g] : [];
     }),

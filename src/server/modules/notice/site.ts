@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
-import { readSetting, writeSetting } from '../../platform/settings/settings.ts';
+import { readBranding } from '../../platform/settings/branding.ts';
 import {
-  type Branding,
-  brandingSchema,
-  defaultBranding,
   type NoticeContent,
   noticeContentSchema,
   type SiteLocale,
@@ -22,15 +19,7 @@ import { type PublishedUpdate, renderNoticePage, type SiteFrame } from './render
  * once a second (one indexed query, made by the first request after that second), so a publication by any
  * process shows on the next request and nearly every request is served without a query.
  */
-export const BRANDING_KEY = 'notice_branding';
-
-export function readBranding(db: Executor): Promise<Branding> {
-  return readSetting(db, BRANDING_KEY, brandingSchema, defaultBranding);
-}
-
-export async function writeBranding(db: Executor, branding: Branding, updatedBy: string): Promise<void> {
-  await writeSetting(db, BRANDING_KEY, branding, updatedBy);
-}
+export { readBranding, writeBranding } from '../../platform/settings/branding.ts';
 
 export interface PublishedSite {
   incidentId: string;

@@ -146,12 +146,12 @@ export function CampaignForm({
               data-autofocus
             />
             <TextInput
-              label="Company name"
-              description="As people know you; the templates print it as company.name."
+              label="Company name (override)"
+              description="Leave empty: the notices print the company name from Settings → Branding, like every other message people get. Fill in only to name the company differently on purpose (a brand of the group, say)."
+              placeholder="The company name setting"
               value={draft.companyName}
               onChange={(e) => set('companyName', e.currentTarget.value)}
               maxLength={200}
-              required
               error={problemText(problems, 'companyName')}
             />
             <Select

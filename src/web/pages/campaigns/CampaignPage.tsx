@@ -105,7 +105,7 @@ function CampaignView({
         <Group justify="space-between" align="flex-start" gap="md">
           <Text size="sm" c="dimmed" style={{ flex: '1 1 20rem' }}>
             {campaignMoment(c)} · {c.channels.map((ch) => channelLabels[ch]).join(' → ')} · from{' '}
-            {c.companyName} · created by {c.createdBy} on {formatDateTime(c.createdAt)}
+            {c.printedCompanyName} · created by {c.createdBy} on {formatDateTime(c.createdAt)}
           </Text>
           {canWrite ? <CampaignActions campaign={c} /> : null}
         </Group>

@@ -135,7 +135,7 @@ export function draftFrom(source: Source): CampaignDraft {
     emailFrom: source.emailFrom ?? '',
     replyTo: source.replyTo ?? '',
     defaultLocale: source.defaultLocale ?? 'en',
-    companyName: source.companyName,
+    companyName: source.companyName ?? '',
     contact: {
       phone: contact.phone ?? '',
       phoneHours: contact.phoneHours ?? '',
@@ -166,7 +166,8 @@ export function toInput(draft: CampaignDraft): CampaignInput {
     emailFrom: optional(draft.emailFrom),
     replyTo: optional(draft.replyTo),
     defaultLocale: draft.defaultLocale,
-    companyName: draft.companyName.trim(),
+    // Empty: the notices print the company name from Settings → Branding.
+    companyName: optional(draft.companyName),
     contact: {
       phone: nullable(draft.contact.phone),
       phoneHours: nullable(draft.contact.phoneHours),
@@ -273,7 +274,6 @@ const friendlier: Record<string, string> = {
 export function localProblems(draft: CampaignDraft): Problems {
   const problems: Problems = new Map();
   if (draft.name.trim() === '') add(problems, 'name', 'Name the campaign.');
-  if (draft.companyName.trim() === '') add(problems, 'companyName', 'Say which company the notice is from.');
   if (draft.channels.length === 0) add(problems, 'channels', 'Choose at least one channel.');
   for (const v of draft.variants) {
     if (v.name.trim() === '') add(problems, `${v.key}/name`, 'Name the variant.');

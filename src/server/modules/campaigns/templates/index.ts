@@ -9,7 +9,13 @@ export { type CompiledTemplate, compileTemplate, type TemplateKind, validateTemp
 export { guidanceFor } from './guidance.ts';
 export { type Locale, resolveLocale, supportedLocales, systemText } from './locales.ts';
 export { maskEmail, maskPhone } from './masking.ts';
-export { type BuildContextInput, buildContext, type NoticeContext, sampleContext } from './notice-context.ts';
+export {
+  type BuildContextInput,
+  buildContext,
+  inGuidanceOrder,
+  type NoticeContext,
+  sampleContext,
+} from './notice-context.ts';
 export { requiredBlocks } from './required-blocks.ts';
 export { smsSegments } from './sms-segments.ts';
 export { stripHtml } from './strip-html.ts';

@@ -95,6 +95,11 @@ const guidanceOrder: readonly Category[] = [
   ...categories.filter((c) => !highRiskCategories.includes(c) && !mediumRiskCategories.includes(c)),
 ];
 
+/** Categories in the order guidance is given (most serious first): notices and the personal page agree. */
+export function inGuidanceOrder(list: readonly string[]): Category[] {
+  return guidanceOrder.filter((c) => list.includes(c));
+}
+
 export function buildContext(input: BuildContextInput): NoticeContext {
   const { person, locale } = input;
   const exposed = exposedCategories(person.categories);
@@ -122,12 +127,10 @@ export function buildContext(input: BuildContextInput): NoticeContext {
       occurred_on: input.incident.occurredOn === null ? null : formatDate(input.incident.occurredOn, locale),
       aware_on: formatDate(input.incident.awareOn, locale),
     },
-    guidance: guidanceOrder
-      .filter((c) => exposed.includes(c))
-      .flatMap((category) => {
-        const entry = guidanceFor(category, locale, person.jurisdiction);
-        return entry ? [{ category, ...entry }] : [];
-      }),
+    guidance: inGuidanceOrder(exposed).flatMap((category) => {
+      const entry = guidanceFor(category, locale, person.jurisdiction);
+      return entry ? [{ category, ...entry }] : [];
+    }),
     link: input.link,
     activation_code: input.activationCode,
     verification_code: input.verificationCode,

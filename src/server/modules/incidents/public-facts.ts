@@ -1,0 +1,50 @@
+import type { PublicTitle } from '../../../shared/contracts/incidents.ts';
+import { type Category, categoriesOf } from '../../../shared/taxonomy.ts';
+import type { Executor } from '../../db/database.ts';
+
+/**
+ * What other modules may tell affected people about an incident: the public title (never the internal one),
+ * the description, the dates, the notice site's address, and the categories entered by hand. Notice
+ * templates, macros and the notice site read these through the door rather than the table.
+ */
+export interface IncidentPublicFacts {
+  id: string;
+  slug: string;
+  publicTitle: PublicTitle;
+  description: string;
+  /** Calendar dates, `YYYY-MM-DD`. */
+  occurredOn: string | null;
+  awareOn: string;
+  categoriesEntered: Category[];
+}
+
+const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+
+export async function incidentPublicFacts(
+  db: Executor,
+  incidentId: string,
+): Promise<IncidentPublicFacts | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .select([
+      'id',
+      'public_slug',
+      'public_title',
+      'description',
+      'occurred_at',
+      'aware_at',
+      'categories_entered',
+    ])
+    .where('id', '=', incidentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    slug: row.public_slug,
+    publicTitle: row.public_title ?? {},
+    description: row.description,
+    occurredOn: row.occurred_at ? day(row.occurred_at) : null,
+    awareOn: day(row.aware_at),
+    categoriesEntered: categoriesOf(row.categories_entered),
+  };
+}
