@@ -175,14 +175,25 @@ export function campaignsRoutes(
         schema: {
           tags,
           params: contract.campaignParams,
-          querystring: z.object({
-            channel: z.enum(contract.channels).optional(),
-            before: z.coerce.number().int().optional(),
-          }),
+          querystring: outbox.outboxQuery,
           response: { 200: outbox.outboxPage },
         },
       },
       async (request) => outbox.listOutbox(deps, request.params.id, request.query, requestMeta(request)),
+    );
+    // By recipient: POST, so the address or number searched for never travels in a URL.
+    app.post(
+      '/api/campaigns/:id/outbox/search',
+      {
+        config: { access: { permission: 'people:read_pii' } },
+        schema: {
+          tags,
+          params: contract.campaignParams,
+          body: outbox.outboxSearchBody,
+          response: { 200: outbox.outboxPage },
+        },
+      },
+      async (request) => outbox.listOutbox(deps, request.params.id, request.body, requestMeta(request)),
     );
   };
 }

@@ -12,6 +12,7 @@ import { createSenders, type Senders } from './senders.ts';
 export { CODE_CONTEXT } from './activation-codes.ts';
 export { handleBounce, type InboundMailbox, parseDsn, startInboundSmtp } from './bounces.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
+export { outboxByMessageIds, recipientLookup } from './outbox.ts';
 export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';
 export {
   categoryPhrase,

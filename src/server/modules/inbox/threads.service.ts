@@ -6,7 +6,7 @@ import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { CODE_CONTEXT, categoryPhrase, maskEmail, maskPhone } from '../campaigns/index.ts';
-import { enqueueSiteMessage, readBranding } from '../notice/index.ts';
+import { enqueueSiteMessage, readBranding, siteDispatches } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { staffNames } from '../users/index.ts';
 import {
@@ -448,6 +448,11 @@ export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclo
     deps.db,
     messages.map((m) => m.author_id),
   );
+  const dispatches = await siteDispatches(
+    deps.db,
+    deps.config.noticeUrl,
+    messages.filter((m) => m.direction === 'out').map((m) => String(m.id)),
+  );
   const decoded = await Promise.all(
     messages.map(async (m) => {
       const content = JSON.parse(await deps.crypto.decrypt(m.sealed, MESSAGE_CONTEXT)) as {
@@ -475,6 +480,8 @@ export async function getThread(deps: Deps, id: string, meta: Meta & { mayDisclo
         body: content.body,
         createdAt: iso(m.created_at)!,
         delivery: m.direction === 'out' && m.kind === 'message' ? (m.delivery ?? 'pending') : null,
+        // Where a reply or a verification code went (SMTP, SMS provider or the outbox, by id).
+        dispatch: dispatches.get(String(m.id)) ?? null,
         attachments: files,
       };
     }),
@@ -737,15 +744,8 @@ export async function startVerification(deps: Deps, id: string, meta: Meta) {
     const text = es
       ? `${branding.companyName}: tu código de verificación es ${code}. Dáselo a quien te atiende (responde a nuestro mensaje). Caduca en 30 minutos. Si no lo has pedido, ignora este mensaje.`
       : `${branding.companyName}: your verification code is ${code}. Give it to the person helping you (reply to our message). It expires in 30 minutes. If you did not ask for it, ignore this message.`;
-    await enqueueSiteMessage(tx, deps.crypto, row.incident_id, {
-      kind: 'inbox_verification',
-      channel,
-      to: onFile,
-      subject: channel === 'email' ? (es ? 'Tu código de verificación' : 'Your verification code') : null,
-      text,
-      locale: es ? 'es' : 'en',
-    });
-    await tx
+    // The note first, so the queued code links to it and the thread can show where the code went.
+    const note = await tx
       .insertInto('inbox_messages')
       .values({
         thread_id: id,
@@ -761,7 +761,22 @@ export async function startVerification(deps: Deps, id: string, meta: Meta) {
         ),
         author: 'candor',
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await enqueueSiteMessage(
+      tx,
+      deps.crypto,
+      row.incident_id,
+      {
+        kind: 'inbox_verification',
+        channel,
+        to: onFile,
+        subject: channel === 'email' ? (es ? 'Tu código de verificación' : 'Your verification code') : null,
+        text,
+        locale: es ? 'es' : 'en',
+      },
+      { inboxMessageId: String(note.id) },
+    );
     await recordAudit(tx, {
       actor: meta.actor,
       action: 'inbox.verification_sent',

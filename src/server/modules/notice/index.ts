@@ -11,8 +11,9 @@ import { wordingRoutes } from './wording.routes.ts';
 
 export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
-export { enqueueSiteMessage } from './messages.ts';
+export { enqueueSiteMessage, siteMessageId } from './messages.ts';
 export { esc, layout, messageBox, type SiteFrame } from './render.ts';
+export { type Dispatch, siteDispatches } from './site-dispatch.ts';
 export { readBranding } from './site.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
-import type { SiteMessageKind } from '../../db/schema.ts';
+import type { SentVia, SiteMessageKind } from '../../db/schema.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { personalLink, personalLinkToken, type RenderedMessage, type Senders } from '../campaigns/index.ts';
@@ -44,6 +44,12 @@ function isPrepared(payload: SitePayload): payload is PreparedPayload {
   return (
     payload.kind === 'inbox_reply' || payload.kind === 'inbox_verification' || payload.kind === 'inbox_csat'
   );
+}
+
+/** The Message-ID of a site message: per row, so the outbox stores a resend once (and can be found by it). */
+export function siteMessageId(noticeUrl: string, rowId: string | number): string {
+  const host = new URL(noticeUrl).hostname || 'candor.invalid';
+  return `<site.${rowId}@${host}>`;
 }
 
 export async function enqueueSiteMessage(
@@ -135,7 +141,6 @@ export function createSiteMessenger(deps: Deps) {
     companyName: string,
     parts: { subject: string; lines: string[]; link?: { href: string; label: string } },
   ): RenderedMessage {
-    const host = new URL(deps.config.noticeUrl).hostname || 'candor.invalid';
     const text = [...parts.lines, ...(parts.link ? [parts.link.href] : []), '', companyName].join('\n\n');
     const html = `<div style="font-family:system-ui,sans-serif;max-width:36rem">${parts.lines
       .map((line) => `<p>${esc(line)}</p>`)
@@ -147,7 +152,7 @@ export function createSiteMessenger(deps: Deps) {
       campaignId: null,
       pn: null,
       kind: row.kind,
-      messageId: `<site.${row.id}@${host}>`,
+      messageId: siteMessageId(deps.config.noticeUrl, row.id),
       to,
       from: deps.config.CANDOR_MAIL_FROM,
       subject: parts.subject,
@@ -173,13 +178,31 @@ export function createSiteMessenger(deps: Deps) {
     return allowed.rows.length > 0;
   }
 
+  /**
+   * Which sender took each row's message (SMTP, the SMS provider or the embedded outbox), recorded when it
+   * settles, so an inbox thread can say where its reply or verification code went.
+   */
+  const sentVia = new WeakMap<ClaimedRow, SentVia>();
+  function sendersFor(row: ClaimedRow): Senders {
+    const senders = deps.senders();
+    const tracked = (sender: Senders['email']): Senders['email'] => ({
+      kind: sender.kind,
+      close: () => sender.close(),
+      send: (message) => {
+        sentVia.set(row, sender.kind);
+        return sender.send(message);
+      },
+    });
+    return { ...senders, email: tracked(senders.email), sms: tracked(senders.sms) };
+  }
+
   async function process(row: ClaimedRow): Promise<Outcome> {
     const facts = await incidentFacts(row.incident_id);
     const site = `${deps.config.noticeUrl}/n/${facts.slug}`;
     if (row.kind === 'update') return processUpdate(row, facts, site);
     const payload = JSON.parse(await deps.crypto.decrypt(row.payload!, SITE_PAYLOAD_CONTEXT)) as SitePayload;
     const l = siteLocales.includes(payload.locale) ? payload.locale : 'en';
-    const senders = deps.senders();
+    const senders = sendersFor(row);
     if (isPrepared(payload)) {
       const message = envelope(row, payload.to, facts.companyName, {
         subject: payload.subject ?? '',
@@ -312,7 +335,7 @@ export function createSiteMessenger(deps: Deps) {
       ],
     });
     return toOutcome(
-      await deps.senders().email.send({
+      await sendersFor(row).email.send({
         ...message,
         // RFC 8058 one-click unsubscribe: mail clients POST to this address.
         headers: {
@@ -355,6 +378,7 @@ export function createSiteMessenger(deps: Deps) {
         settled_at: new Date(),
         lease_until: null,
         payload: null,
+        sent_via: outcome.state === 'sent' ? (sentVia.get(row) ?? null) : null,
       })
       .where('id', '=', row.id)
       .where('state', '=', 'pending')

@@ -15,6 +15,7 @@ import type { Counters } from './counters.ts';
 import { noticeExposure } from './consistency.ts';
 import * as notice from './notice.service.ts';
 import type { SiteCache } from './site.ts';
+import { listSiteOutbox, siteOutboxQuery, siteOutboxSearchBody } from './site-outbox.ts';
 
 /** The console's API for the notice site: drafts, approval, publication, updates, activity, branding. */
 export function noticeRoutes(
@@ -177,11 +178,19 @@ export function noticeRoutes(
         schema: {
           tags,
           params: idParams,
-          querystring: z.object({ before: z.coerce.number().int().positive().optional() }),
+          querystring: siteOutboxQuery,
         },
       },
-      async (request) =>
-        notice.siteOutbox(deps, request.params.id, request.query.before, requestMeta(request)),
+      async (request) => listSiteOutbox(deps, request.params.id, request.query, requestMeta(request)),
+    );
+    // By recipient: POST, so the address or number searched for never travels in a URL.
+    app.post(
+      `${base}/outbox/search`,
+      {
+        config: { access: { permission: 'people:read_pii' as const } },
+        schema: { tags, params: idParams, body: siteOutboxSearchBody },
+      },
+      async (request) => listSiteOutbox(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       `${base}/revoke-links`,
