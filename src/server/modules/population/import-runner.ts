@@ -128,7 +128,8 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, request.incidentId]);
-    // Resuming keeps the import's own rule; a new import takes (or must match) the incident's.
+    // A new import takes (or must match) the incident's customer-id rule; an import being resumed keeps the
+    // rule it was created with (this value only goes into a new import's row).
     const caseSensitiveIds = request.resumeImportId
       ? false
       : await caseRuleForImport(db, request.incidentId, request.caseSensitiveIds);
