@@ -332,3 +332,14 @@ describe('the word lists', () => {
     ]);
   });
 });
+
+describe('what is not a denial of the card', () => {
+  it('saying the security code (CVV) was not stored, while the card number was', () => {
+    expect(
+      denialsIn(
+        'Depending on the order, it included:\n- your card number and its expiry date; the backup did not hold the security code (CVV)',
+      ),
+    ).toEqual([]);
+    expect(denialsIn('La copia no contenía el código de seguridad (CVV) de tu tarjeta.', 'es')).toEqual([]);
+  });
+});

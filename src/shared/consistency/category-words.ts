@@ -43,7 +43,8 @@ export const categoryNames: Record<Category, Record<WordLocale, string>> = {
 /**
  * What counts as a mention, besides the name above. Bare words that name something else as often
  * ("address", "card", "usuario") are left out on purpose: "my address is not affected" is about an email
- * address as often as a postal one.
+ * address as often as a postal one. So is the card's security code (CVV): notices truthfully say it was
+ * not stored, which is no denial that the card was exposed.
  */
 export const categoryPhrases: Record<Category, Record<WordLocale, readonly string[]>> = {
   email: {
@@ -138,7 +139,6 @@ export const categoryPhrases: Record<Category, Record<WordLocale, readonly strin
       'card expiry',
       'card expiration',
       'payment details',
-      'CVV',
     ],
     es: [
       'tarjeta de pago',
@@ -148,7 +148,6 @@ export const categoryPhrases: Record<Category, Record<WordLocale, readonly strin
       'datos de tarjeta',
       'tarjeta bancaria',
       'datos de pago',
-      'CVV',
     ],
   },
   medical: {
