@@ -261,18 +261,26 @@ const editCampaignRoute = createRoute({
 const incidentSiteRoute = createRoute({
   getParentRoute: () => incidentRoute,
   path: '/site',
-  validateSearch: (search: Record<string, unknown>): { view?: SiteView | undefined } => ({
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { view?: SiteView | undefined; message?: number | undefined } => ({
     view: siteViews.find((view) => view === search.view),
+    // An outbox message by its id (links from inbox threads carry ids, never addresses).
+    message:
+      Number.isSafeInteger(Number(search.message)) && Number(search.message) > 0
+        ? Number(search.message)
+        : undefined,
   }),
   component: function IncidentSiteRoute() {
     const { incidentId } = incidentSiteRoute.useParams();
-    const { view } = incidentSiteRoute.useSearch();
+    const { view, message } = incidentSiteRoute.useSearch();
     const navigate = incidentSiteRoute.useNavigate();
     return (
       <NoticeSitePage
         key={incidentId}
         incidentId={incidentId}
         view={view}
+        message={message}
         onViewChange={(next) => void navigate({ search: { view: next }, replace: true })}
       />
     );

@@ -72,7 +72,18 @@ export interface ThreadMessage {
   createdAt: string;
   /** Outbound messages only. */
   delivery: DeliveryState | null;
+  /** Where a reply or a verification code went (queued, SMTP, SMS provider, or the outbox by id). */
+  dispatch?: Dispatch | null;
   attachments: Attachment[];
+}
+
+export interface Dispatch {
+  state: DeliveryState;
+  via: 'smtp' | 'sms-provider' | 'outbox' | null;
+  channel: 'email' | 'sms' | null;
+  outboxMessageId: number | null;
+  incidentId: string | null;
+  reason: string | null;
 }
 
 export type VerificationState = 'none' | 'sent' | 'expired' | 'locked';

@@ -1,3 +1,5 @@
+import type { ConsistencyWarningDto } from '../../shared/contracts/consistency.ts';
+
 /**
  * The public notice site's staff API (src/server/modules/notice/). Its schemas live in the server module, so
  * the console restates them here; keep the two alike.
@@ -63,6 +65,8 @@ export interface VersionSummary {
 
 export interface NoticeVersion extends VersionSummary {
   content: NoticeContent;
+  /** What the saved texts say that the data contradicts (the consistency check): legal sees it to approve. */
+  consistency: ConsistencyWarningDto[];
 }
 
 export interface UpdateText {
@@ -97,6 +101,8 @@ export interface PublishedUpdate extends NoticeUpdate {
 
 /** GET /api/incidents/:id/notice */
 export interface NoticeOverview {
+  /** What staff must know before approving or publishing (the company name not set, say). */
+  warnings: string[];
   slug: string;
   publicUrl: string;
   canEditSlug: boolean;
@@ -153,7 +159,14 @@ export interface FeedbackPage {
   nextBefore: string | null;
 }
 
-export type SiteMessageKind = 'lookup' | 'subscribe_confirm' | 'update' | 'contact_ack';
+export type SiteMessageKind =
+  | 'lookup'
+  | 'subscribe_confirm'
+  | 'update'
+  | 'contact_ack'
+  | 'inbox_reply'
+  | 'inbox_verification'
+  | 'inbox_csat';
 
 export interface SiteMessage {
   id: number;
@@ -176,7 +189,8 @@ export type LogoType = 'image/png' | 'image/jpeg' | 'image/webp';
 
 /** GET /api/settings/branding */
 export interface Branding {
-  companyName: string;
+  /** Null while nobody has named the company (people would read "Our company"). */
+  companyName: string | null;
   /** #rrggbb */
   primaryColor: string;
   logo: { contentType: string; size: number } | null;

@@ -163,6 +163,8 @@ export interface OutboxMessage {
   html: string | null;
   address: string[] | null;
   verificationCode: string;
+  /** The delivery's state now (a returned letter is `bounced`). */
+  state?: string | null;
 }
 export interface OutboxPage {
   messages: OutboxMessage[];

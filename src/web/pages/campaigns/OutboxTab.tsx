@@ -9,6 +9,7 @@ import {
   Paper,
   ScrollArea,
   SegmentedControl,
+  Select,
   Stack,
   Text,
   Title,
@@ -20,6 +21,7 @@ import type { Channel } from '../../../shared/contracts/campaigns.ts';
 import type { Campaign, OutboxMessage } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount, formatDateTime } from '../../components/format.ts';
+import { type RecipientFilter, RecipientSearch } from '../../components/RecipientSearch.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { channelLabels } from './campaign-labels.ts';
 import { outboxQuery } from './campaign-queries.ts';
@@ -44,13 +46,27 @@ export function OutboxTab({ campaign }: { campaign: Campaign }) {
   );
 }
 
+const stateLabels: Record<string, string> = {
+  sent: 'Sent',
+  delivered: 'Delivered',
+  bounced: 'Bounced or returned',
+  failed: 'Failed',
+  fell_back: 'Fell back to the next channel',
+};
+
 function Outbox({ campaign }: { campaign: Campaign }) {
   const [channel, setChannel] = useState<'all' | Channel>('all');
+  const [state, setState] = useState<string | null>(null);
+  const [recipient, setRecipient] = useState<RecipientFilter | null>(null);
   // Cursors of the pages seen, newest first: going back pops one.
   const [cursors, setCursors] = useState<Array<number | null>>([null]);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const before = cursors[cursors.length - 1] ?? null;
-  const page = useQuery(outboxQuery(campaign.id, channel, before));
+  const page = useQuery(outboxQuery(campaign.id, { channel, state, recipient }, before));
+  const startOver = () => {
+    setCursors([null]);
+    setSelectedId(null);
+  };
   const messages = page.data?.messages ?? [];
   const selected = messages.find((m) => m.id === selectedId) ?? messages[0] ?? null;
   const pageNumber = cursors.length;
@@ -62,14 +78,34 @@ function Outbox({ campaign }: { campaign: Campaign }) {
         and every letter, ready to print. Opening this list decrypts them: each page is recorded in the audit
         log under your name.
       </Text>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        <RecipientSearch
+          active={recipient}
+          onSearch={(next) => {
+            setRecipient(next);
+            startOver();
+          }}
+        />
+        <Select
+          label="Delivery state"
+          placeholder="Any"
+          clearable
+          w={220}
+          value={state}
+          onChange={(next) => {
+            setState(next);
+            startOver();
+          }}
+          data={Object.entries(stateLabels).map(([value, label]) => ({ value, label }))}
+        />
+      </Group>
       <Group justify="space-between" align="flex-end">
         <SegmentedControl
           aria-label="Show messages sent by"
           value={channel}
           onChange={(value) => {
             setChannel(value as 'all' | Channel);
-            setCursors([null]);
-            setSelectedId(null);
+            startOver();
           }}
           data={[
             { value: 'all', label: 'All' },
@@ -92,10 +128,16 @@ function Outbox({ campaign }: { campaign: Campaign }) {
           <Loader aria-label="Loading the outbox" />
         </Center>
       ) : messages.length === 0 && !page.error ? (
-        <Alert color="gray" variant="light" title="Nothing here yet">
-          {campaign.startedAt
-            ? 'No message of this kind was kept in the outbox. With a mail server or SMS provider configured, emails and texts go to them instead; letters are always kept here.'
-            : 'Messages appear here once the campaign starts.'}
+        <Alert
+          color="gray"
+          variant="light"
+          title={recipient || state ? 'No message matches' : 'Nothing here yet'}
+        >
+          {recipient || state
+            ? 'No message kept in the outbox matches these filters. The recipient must match exactly (a whole address or number); messages stored before recipients were indexed are found by paging only.'
+            : campaign.startedAt
+              ? 'No message of this kind was kept in the outbox. With a mail server or SMS provider configured, emails and texts go to them instead; letters are always kept here.'
+              : 'Messages appear here once the campaign starts.'}
         </Alert>
       ) : (
         <Box
@@ -139,6 +181,7 @@ function Outbox({ campaign }: { campaign: Campaign }) {
                         </Text>
                         <Text size="xs" c="dimmed">
                           {formatDateTime(m.createdAt)}
+                          {m.state && m.state !== 'sent' ? ` · ${stateLabels[m.state] ?? m.state}` : ''}
                         </Text>
                       </UnstyledButton>
                     </li>

@@ -9,6 +9,7 @@ import type {
   CampaignStatus,
   OutboxPage,
 } from '../../api/types.ts';
+import type { RecipientFilter } from '../../components/RecipientSearch.tsx';
 import { incidentKeys } from '../incidents/incident-queries.ts';
 
 /** Everything about one campaign sits under ['campaigns', id], the lists under ['campaigns', 'incident', …]. */
@@ -20,8 +21,11 @@ export const campaignKeys = {
   letters: (campaignId: string) => ['campaigns', campaignId, 'letters'] as const,
   preview: (campaignId: string, variantId: string, locale: string, channel: Channel) =>
     ['campaigns', campaignId, 'preview', variantId, locale, channel] as const,
-  outbox: (campaignId: string, channel: string, before: number | null) =>
-    ['campaigns', campaignId, 'outbox', channel, before] as const,
+  outbox: (
+    campaignId: string,
+    filters: { channel: string; state: string | null; searchId: number | null },
+    before: number | null,
+  ) => ['campaigns', campaignId, 'outbox', filters, before] as const,
 };
 
 /** While messages go out the console reads progress every two seconds; otherwise only on change. */
@@ -69,15 +73,27 @@ export function previewQuery(campaignId: string, variantId: string, locale: stri
 }
 
 /** One page of the embedded outbox. Reading it decrypts personal data, so it is never re-read on its own. */
-export function outboxQuery(campaignId: string, channel: string, before: number | null) {
+export function outboxQuery(
+  campaignId: string,
+  filters: { channel: string; state: string | null; recipient: RecipientFilter | null },
+  before: number | null,
+) {
+  const channel = filters.channel === 'all' ? undefined : filters.channel;
+  const state = filters.state ?? undefined;
   return queryOptions({
-    queryKey: campaignKeys.outbox(campaignId, channel, before),
+    // The recipient is keyed by its search id, never by its value.
+    queryKey: campaignKeys.outbox(
+      campaignId,
+      { channel: filters.channel, state: filters.state, searchId: filters.recipient?.id ?? null },
+      before,
+    ),
     queryFn: ({ signal }) =>
-      api.get<OutboxPage>(
-        `/api/campaigns/${campaignId}/outbox`,
-        { channel: channel === 'all' ? undefined : channel, before },
-        signal,
-      ),
+      filters.recipient
+        ? request<OutboxPage>('POST', `/api/campaigns/${campaignId}/outbox/search`, {
+            body: { to: filters.recipient.to, channel, state, before: before ?? undefined },
+            signal,
+          })
+        : api.get<OutboxPage>(`/api/campaigns/${campaignId}/outbox`, { channel, state, before }, signal),
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
     placeholderData: keepPreviousData,

@@ -1,6 +1,8 @@
 import { Anchor, Badge, Group, List, Paper, Stack, Text } from '@mantine/core';
-import type { ThreadDetail, ThreadMessage } from '../../api/inbox-types.ts';
+import type { Dispatch, ThreadDetail, ThreadMessage } from '../../api/inbox-types.ts';
 import { formatBytes, formatDateTime } from '../../components/format.ts';
+import { RouterAnchor } from '../../components/RouterLinks.tsx';
+import { useCan } from '../../components/useCan.ts';
 import { deliveryColors, deliveryLabels } from './inbox-labels.ts';
 import { attachmentUrl } from './inbox-queries.ts';
 
@@ -105,11 +107,59 @@ function MessageCard({ message, thread }: { message: ThreadMessage; thread: Thre
         <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
           {message.body}
         </Text>
+        {message.dispatch ? <WhereItWent dispatch={message.dispatch} /> : null}
         {message.attachments.length > 0 ? (
           <Attachments threadId={thread.id} attachments={message.attachments} />
         ) : null}
       </Stack>
     </Paper>
+  );
+}
+
+const channelWords = { email: 'by email', sms: 'by SMS' } as const;
+
+/**
+ * Where a reply or a verification code went. Without a mail server or SMS provider, messages are kept in
+ * the notice site's outbox (another part of the console): the link opens that message by its id.
+ */
+function WhereItWent({ dispatch }: { dispatch: Dispatch }) {
+  const canReadPii = useCan('people:read_pii');
+  const how = dispatch.channel ? ` ${channelWords[dispatch.channel]}` : '';
+  let text: string;
+  if (dispatch.state === 'pending') text = `Queued to send${how}.`;
+  else if (dispatch.state === 'failed')
+    text = `Could not be sent${how}: ${dispatch.reason ?? 'no reason given'}.`;
+  else if (dispatch.state === 'skipped') text = `Not sent${how}: ${dispatch.reason ?? 'no reason given'}.`;
+  else if (dispatch.via === 'smtp') text = 'Sent by email: handed to the mail server (SMTP).';
+  else if (dispatch.via === 'sms-provider') text = 'Sent by SMS: handed to the SMS provider.';
+  else if (dispatch.via === 'outbox')
+    text = `Kept in the outbox${how}: no mail server or SMS provider is configured, so nothing left Candor.`;
+  else text = `Sent${how}.`;
+  const canOpen = dispatch.via === 'outbox' && dispatch.outboxMessageId !== null && dispatch.incidentId;
+  return (
+    <Group gap="xs" wrap="wrap">
+      <Text size="xs" c={dispatch.state === 'failed' ? 'red.8' : 'dimmed'}>
+        {text}
+      </Text>
+      {canOpen && canReadPii ? (
+        <RouterAnchor
+          size="xs"
+          to="/incidents/$incidentId/site"
+          params={{ incidentId: dispatch.incidentId! }}
+          search={{ view: 'messages', message: dispatch.outboxMessageId! }}
+        >
+          Open it in the notice site’s outbox
+        </RouterAnchor>
+      ) : canOpen ? (
+        <Text size="xs" c="dimmed">
+          Staff who may read personal data can open it in the notice site’s outbox.
+        </Text>
+      ) : dispatch.via === 'outbox' ? (
+        <Text size="xs" c="dimmed">
+          This sender matches no incident, so no notice site lists it.
+        </Text>
+      ) : null}
+    </Group>
   );
 }
 

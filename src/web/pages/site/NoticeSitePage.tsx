@@ -20,6 +20,8 @@ interface Props {
   incidentId: string;
   view: SiteView | undefined;
   onViewChange: (view: SiteView) => void;
+  /** A message of the outbox opened by its id (a link from an inbox thread). */
+  message?: number | undefined;
 }
 
 /** The incident's Notice site tab: the public notice, its updates, what visitors did, and what it sent. */
@@ -31,7 +33,7 @@ export function NoticeSitePage(props: Props) {
   );
 }
 
-function NoticeSite({ incidentId, view = 'notice', onViewChange }: Props) {
+function NoticeSite({ incidentId, view = 'notice', onViewChange, message }: Props) {
   const notice = useQuery(noticeQuery(incidentId));
   if (notice.isPending) {
     return (
@@ -96,7 +98,11 @@ function NoticeSite({ incidentId, view = 'notice', onViewChange }: Props) {
           <ActivityPanel incidentId={incidentId} />
         </Tabs.Panel>
         <Tabs.Panel value="messages" pt="lg">
-          <SiteOutbox incidentId={incidentId} />
+          <SiteOutbox
+            incidentId={incidentId}
+            focusMessage={message ?? null}
+            onShowAll={() => onViewChange('messages')}
+          />
         </Tabs.Panel>
       </Tabs>
     </Stack>

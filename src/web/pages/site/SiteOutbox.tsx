@@ -8,15 +8,17 @@ import {
   Group,
   Loader,
   Paper,
+  Select,
   Stack,
   Text,
   UnstyledButton,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SiteMessage } from '../../api/notice-types.ts';
+import type { SiteMessage, SiteMessageKind } from '../../api/notice-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount, formatDateTime } from '../../components/format.ts';
+import { type RecipientFilter, RecipientSearch } from '../../components/RecipientSearch.tsx';
 import { messageKindColors, messageKindLabels } from './site-labels.ts';
 import { siteOutboxQuery } from './site-queries.ts';
 
@@ -25,12 +27,31 @@ import { siteOutboxQuery } from './site-queries.ts';
  * mail server or SMS provider is set up. Each page decrypts messages and is audited, so nothing reloads on
  * its own.
  */
-export function SiteOutbox({ incidentId }: { incidentId: string }) {
+export function SiteOutbox({
+  incidentId,
+  focusMessage = null,
+  onShowAll,
+}: {
+  incidentId: string;
+  /** A message opened by its id (a link from an inbox thread): shown alone, its text open. */
+  focusMessage?: number | null;
+  onShowAll?: () => void;
+}) {
   // Cursors of the pages seen, newest first: going back pops one.
   const [cursors, setCursors] = useState<Array<number | null>>([null]);
+  const [kind, setKind] = useState<SiteMessageKind | null>(null);
+  const [channel, setChannel] = useState<'email' | 'sms' | null>(null);
+  const [recipient, setRecipient] = useState<RecipientFilter | null>(null);
   const before = cursors[cursors.length - 1] ?? null;
-  const page = useQuery(siteOutboxQuery(incidentId, before));
+  const page = useQuery(
+    siteOutboxQuery(incidentId, { kind, channel, recipient, message: focusMessage }, before),
+  );
   const messages = page.data?.messages ?? [];
+  const isFiltered = kind !== null || channel !== null || recipient !== null;
+  const filterBy = (change: () => void) => {
+    change();
+    setCursors([null]);
+  };
 
   return (
     <Stack gap="md">
@@ -50,21 +71,65 @@ export function SiteOutbox({ incidentId }: { incidentId: string }) {
           </Button>
         </Group>
       </Group>
+      {focusMessage ? (
+        <Alert color="blue" variant="light" title="One message, linked from the inbox">
+          <Group justify="space-between" gap="sm">
+            <Text size="sm">This is the message the inbox thread links to (message #{focusMessage}).</Text>
+            {onShowAll ? (
+              <Button size="xs" variant="default" onClick={onShowAll}>
+                Show all messages
+              </Button>
+            ) : null}
+          </Group>
+        </Alert>
+      ) : (
+        <Group gap="md" align="flex-end" wrap="wrap">
+          <RecipientSearch active={recipient} onSearch={(next) => filterBy(() => setRecipient(next))} />
+          <Select
+            label="Kind"
+            placeholder="Any"
+            clearable
+            w={230}
+            value={kind}
+            onChange={(next) => filterBy(() => setKind(next as SiteMessageKind | null))}
+            data={Object.entries(messageKindLabels).map(([value, label]) => ({ value, label }))}
+          />
+          <Select
+            label="Channel"
+            placeholder="Any"
+            clearable
+            w={140}
+            value={channel}
+            onChange={(next) => filterBy(() => setChannel(next as 'email' | 'sms' | null))}
+            data={[
+              { value: 'email', label: 'Email' },
+              { value: 'sms', label: 'SMS' },
+            ]}
+          />
+        </Group>
+      )}
       {page.error ? <ErrorAlert error={page.error} title="The messages could not be read" /> : null}
       {page.isPending ? (
         <Center py="xl">
           <Loader aria-label="Loading the messages" />
         </Center>
       ) : messages.length === 0 && !page.error ? (
-        <Alert color="gray" variant="light" title="Nothing here yet">
-          Messages appear here when someone looks themselves up, subscribes or writes in, and when an update
-          is published. With a mail server or SMS provider configured, they go there instead.
+        <Alert
+          color="gray"
+          variant="light"
+          title={isFiltered || focusMessage ? 'No message matches' : 'Nothing here yet'}
+        >
+          {focusMessage
+            ? 'That message is not in this notice site’s outbox.'
+            : isFiltered
+              ? 'No message kept here matches these filters. The recipient must match exactly (a whole address or number); messages stored before recipients were indexed are found by paging only.'
+              : 'Messages appear here when someone looks themselves up, subscribes or writes in, when an update is published, and when the inbox answers or sends a verification code. With a mail server or SMS provider configured, they go there instead.'}
         </Alert>
       ) : (
         <Paper withBorder>
           <Box component="ul" m={0} p={0} aria-label="Messages the site sent" style={{ listStyle: 'none' }}>
             {messages.map((m) => (
-              <MessageRow key={m.id} message={m} />
+              <MessageRow key={m.id} message={m} isOpenAtFirst={m.id === focusMessage} />
             ))}
           </Box>
           <Group justify="space-between" p="xs">
@@ -94,8 +159,8 @@ export function SiteOutbox({ incidentId }: { incidentId: string }) {
   );
 }
 
-function MessageRow({ message: m }: { message: SiteMessage }) {
-  const [isOpen, setOpen] = useState(false);
+function MessageRow({ message: m, isOpenAtFirst }: { message: SiteMessage; isOpenAtFirst: boolean }) {
+  const [isOpen, setOpen] = useState(isOpenAtFirst);
   const textId = `site-message-${m.id}`;
   return (
     <li style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>

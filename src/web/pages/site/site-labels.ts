@@ -30,6 +30,9 @@ export const messageKindLabels: Record<SiteMessageKind, string> = {
   subscribe_confirm: 'Subscription confirmation',
   update: 'Update',
   contact_ack: 'Contact acknowledgement',
+  inbox_reply: 'Inbox reply',
+  inbox_verification: 'Verification code',
+  inbox_csat: 'Satisfaction question',
 };
 
 export const messageKindColors: Record<SiteMessageKind, string> = {
@@ -37,6 +40,9 @@ export const messageKindColors: Record<SiteMessageKind, string> = {
   subscribe_confirm: 'cyan',
   update: 'blue',
   contact_ack: 'teal',
+  inbox_reply: 'indigo',
+  inbox_verification: 'orange',
+  inbox_csat: 'gray',
 };
 
 type TextField = Exclude<keyof LocaleText, 'faq'>;

@@ -7,8 +7,10 @@ import type {
   NoticeOverview,
   NoticeStats,
   NoticeVersion,
+  SiteMessageKind,
   SiteOutboxPage,
 } from '../../api/notice-types.ts';
+import type { RecipientFilter } from '../../components/RecipientSearch.tsx';
 import { incidentKeys } from '../incidents/incident-queries.ts';
 
 /**
@@ -21,7 +23,11 @@ export const noticeKeys = {
   stats: (incidentId: string) => ['notice', incidentId, 'stats'] as const,
   feedback: (incidentId: string, before: string | null) =>
     ['notice', incidentId, 'feedback', before] as const,
-  outbox: (incidentId: string, before: number | null) => ['notice', incidentId, 'outbox', before] as const,
+  outbox: (
+    incidentId: string,
+    filters: Record<string, string | number | null | undefined>,
+    before: number | null,
+  ) => ['notice', incidentId, 'outbox', filters, before] as const,
 };
 
 export const noticePath = (incidentId: string) => `/api/incidents/${incidentId}/notice`;
@@ -66,10 +72,38 @@ export function feedbackQuery(incidentId: string, before: string | null) {
   });
 }
 
-export function siteOutboxQuery(incidentId: string, before: number | null) {
+export interface SiteOutboxFilters {
+  kind: SiteMessageKind | null;
+  channel: 'email' | 'sms' | null;
+  recipient: RecipientFilter | null;
+  /** One message by id (a link from an inbox thread). */
+  message: number | null;
+}
+
+export function siteOutboxQuery(incidentId: string, filters: SiteOutboxFilters, before: number | null) {
+  const query = {
+    kind: filters.kind ?? undefined,
+    channel: filters.channel ?? undefined,
+    before: before ?? undefined,
+  };
   return queryOptions({
-    queryKey: noticeKeys.outbox(incidentId, before),
-    queryFn: ({ signal }) => api.get<SiteOutboxPage>(`${noticePath(incidentId)}/outbox`, { before }, signal),
+    // The recipient is keyed by its search id, never by its value.
+    queryKey: noticeKeys.outbox(
+      incidentId,
+      { ...query, searchId: filters.recipient?.id ?? null, message: filters.message },
+      before,
+    ),
+    queryFn: ({ signal }) =>
+      filters.recipient && !filters.message
+        ? request<SiteOutboxPage>('POST', `${noticePath(incidentId)}/outbox/search`, {
+            body: { ...query, to: filters.recipient.to },
+            signal,
+          })
+        : api.get<SiteOutboxPage>(
+            `${noticePath(incidentId)}/outbox`,
+            filters.message ? { message: filters.message } : query,
+            signal,
+          ),
     ...auditedRead,
   });
 }
