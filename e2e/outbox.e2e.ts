@@ -111,9 +111,8 @@ describe('outboxes in Chromium', () => {
     await page.goto(`${origin}/incidents/${incidentId}/campaigns/${campaignId}?tab=outbox`);
     const mailbox = page.getByRole('list', { name: 'Messages' });
     await mailbox.getByRole('listitem').first().waitFor({ timeout: 60_000 });
-    const firstTo = (await mailbox.getByRole('listitem').first().getByRole('button').innerText()).split(
-      '\n',
-    )[0]!;
+    // The row's first line is the recipient (the address as the message was sent).
+    const firstTo = (await mailbox.getByRole('listitem').first().locator('p').first().textContent())!.trim();
     await page.getByRole('textbox', { name: 'Recipient' }).fill(` ${firstTo} `);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await expect.poll(() => page.getByText(/^1 messages? · page 1$/).count()).toBe(1);

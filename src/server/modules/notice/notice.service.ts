@@ -4,7 +4,6 @@ import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { companyNameUnsetWarning } from '../../platform/settings/branding.ts';
-import { OUTBOX_CONTEXT } from '../campaigns/index.ts';
 import { appendTimeline } from '../incidents/index.ts';
 import { checkNotice } from './consistency.ts';
 import {
@@ -671,54 +670,6 @@ export async function feedbackComments(
   return {
     comments,
     nextBefore: rows.length === 50 && last ? `${new Date(last.updated_at).getTime()}.${last.pn}` : null,
-  };
-}
-
-/** What the site sent through the embedded outbox (no SMTP server configured), decrypted and audited. */
-export async function siteOutbox(deps: Deps, incidentId: string, before: number | undefined, meta: Meta) {
-  let q = deps.db
-    .selectFrom('outbox_messages')
-    .select(['id', 'kind', 'channel', 'created_at', 'sealed'])
-    .where('incident_id', '=', incidentId)
-    .where('campaign_id', 'is', null);
-  if (before) q = q.where('id', '<', String(before));
-  const rows = await q.orderBy('id', 'desc').limit(50).execute();
-  const total = await deps.db
-    .selectFrom('outbox_messages')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('incident_id', '=', incidentId)
-    .where('campaign_id', 'is', null)
-    .executeTakeFirstOrThrow();
-  const messages = await Promise.all(
-    rows.map(async (r) => {
-      const m = JSON.parse(await deps.crypto.decrypt(r.sealed, OUTBOX_CONTEXT)) as Record<string, unknown>;
-      return {
-        id: Number(r.id),
-        kind: r.kind as 'lookup' | 'subscribe_confirm' | 'update' | 'contact_ack',
-        channel: r.channel as 'email' | 'sms',
-        createdAt: new Date(r.created_at).toISOString(),
-        to: String(m.to ?? ''),
-        subject: (m.subject as string | undefined) || null,
-        text: String(m.text ?? ''),
-        html: (m.html as string | undefined) ?? null,
-      };
-    }),
-  );
-  if (messages.length > 0) {
-    await deps.db.transaction().execute((tx) =>
-      recordAudit(tx, {
-        actor: meta.actor,
-        action: 'notice.outbox_viewed',
-        requestId: meta.requestId,
-        target: { type: 'incident', id: incidentId },
-        details: { messages: messages.length },
-      }),
-    );
-  }
-  return {
-    messages,
-    total: Number(total.n),
-    nextBefore: rows.length === 50 ? Number(rows[rows.length - 1]!.id) : null,
   };
 }
 
