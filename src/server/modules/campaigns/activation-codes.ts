@@ -1,5 +1,7 @@
+import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 
 /**
@@ -84,4 +86,26 @@ export async function importCodes(
     });
     return { added, duplicates: codes.length - added, total: Number(total.n) };
   });
+}
+
+/**
+ * The activation code assigned to a person of an incident (the latest, if several campaigns gave one),
+ * decrypted; null when none was. The caller audits the read.
+ */
+export async function assignedActivationCode(
+  db: Executor,
+  crypto: Pick<PiiCrypto, 'decrypt'>,
+  incidentId: string,
+  pn: number,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('activation_codes')
+    .innerJoin('campaigns', 'campaigns.id', 'activation_codes.campaign_id')
+    .select(['activation_codes.code_sealed'])
+    .where('campaigns.incident_id', '=', incidentId)
+    .where('activation_codes.assigned_pn', '=', pn)
+    .orderBy('activation_codes.assigned_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? crypto.decrypt(row.code_sealed, CODE_CONTEXT) : null;
 }

@@ -9,8 +9,9 @@ import { lettersRoutes } from './letters.routes.ts';
 import { receiptsRoutes } from './receipts.ts';
 import { createSenders, type Senders } from './senders.ts';
 
-export { CODE_CONTEXT } from './activation-codes.ts';
+export { assignedActivationCode, CODE_CONTEXT } from './activation-codes.ts';
 export { handleBounce, type InboundMailbox, parseDsn, startInboundSmtp } from './bounces.ts';
+export { isIssuedVerificationCode } from './deliveries.repository.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
 export { outboxByMessageIds, recipientLookup } from './outbox.ts';
 export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';

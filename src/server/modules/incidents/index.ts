@@ -4,7 +4,7 @@ import * as service from './incidents.service.ts';
 
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
 export { effectiveEntity } from './incidents.service.ts';
-export { type IncidentPublicFacts, incidentPublicFacts } from './public-facts.ts';
+export { type IncidentPublicFacts, incidentBySlug, incidentPublicFacts } from './public-facts.ts';
 export { slugFromTitle } from './public-slug.ts';
 export { appendTimeline, type TimelineKind } from './timeline.ts';
 

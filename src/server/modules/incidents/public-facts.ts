@@ -48,3 +48,16 @@ export async function incidentPublicFacts(
     categoriesEntered: categoriesOf(row.categories_entered),
   };
 }
+
+/** The incident behind a notice site's address (`/n/<slug>`), published or not. */
+export async function incidentBySlug(
+  db: Executor,
+  slug: string,
+): Promise<{ id: string; slug: string } | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .select(['id', 'public_slug'])
+    .where('public_slug', '=', slug)
+    .executeTakeFirst();
+  return row ? { id: row.id, slug: row.public_slug } : undefined;
+}

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import {
-  CODE_CONTEXT,
+  assignedActivationCode,
   categoryPhrase,
   guidanceFor,
   inGuidanceOrder,
@@ -127,15 +127,7 @@ export async function personalView(
     ...(contact.email ? [maskEmail(contact.email)] : []),
     ...(contact.phone ? [maskPhone(contact.phone)] : []),
   ];
-  const code = await db
-    .selectFrom('activation_codes')
-    .innerJoin('campaigns', 'campaigns.id', 'activation_codes.campaign_id')
-    .select(['activation_codes.code_sealed'])
-    .where('campaigns.incident_id', '=', session.incidentId)
-    .where('activation_codes.assigned_pn', '=', session.pn)
-    .orderBy('activation_codes.assigned_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const activationCode = await assignedActivationCode(db, crypto, session.incidentId, session.pn);
   const feedback = await db
     .selectFrom('notice_feedback')
     .select('rating')
@@ -160,7 +152,7 @@ export async function personalView(
       const g = guidanceFor(c, locale, jurisdiction);
       return g ? [g] : [];
     }),
-    activationCode: code ? await crypto.decrypt(code.code_sealed, CODE_CONTEXT) : null,
+    activationCode,
     feedback: feedback ? { rating: feedback.rating } : null,
   };
 }
