@@ -512,7 +512,8 @@ describe('lifecycle', () => {
     // A running campaign must be paused before it is edited.
     problem(await comms.put(`/api/campaigns/${c.id}`, simple()), 409, 'conflict');
     const paused = ok<CampaignDto>(await move(c, 'pause'));
-    expect(paused).toMatchObject({ status: 'paused', pausedReason: 'Paused by comms' });
+    // Staff are named, not labelled by role (no display name: the email).
+    expect(paused).toMatchObject({ status: 'paused', pausedReason: `Paused by ${commsUser.email}` });
     problem(await move(c, 'pause'), 409, 'conflict');
     problem(await start(c), 409, 'conflict');
     expect(ok<CampaignDto>(await move(c, 'resume'))).toMatchObject({ status: 'running', pausedReason: null });
