@@ -95,7 +95,7 @@ describe('importing affected people', () => {
     await page.getByRole('button', { name: 'Load the demo breach' }).waitFor();
     await page.getByRole('button', { name: 'New incident' }).click();
     const newIncident = dialog(page, 'New incident');
-    await newIncident.getByLabel('Title').fill(incidentTitle);
+    await newIncident.getByRole('textbox', { name: 'Title', exact: true }).fill(incidentTitle);
     await newIncident.getByRole('button', { name: 'Create incident' }).click();
     await page.waitForURL(/\/incidents\/[0-9a-f-]{36}\/people$/);
     await heading(page, incidentTitle).waitFor();

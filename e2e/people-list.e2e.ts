@@ -91,7 +91,16 @@ describe('the People section in Chromium', () => {
       expect.stringMatching(/^3\s+malformed phone/),
     ]);
     // Screenshot once the dialog's opening transition is over.
-    await expect.poll(() => warnings.evaluate('(el) => getComputedStyle(el).opacity')).toBe('1');
+    await expect
+      .poll(() =>
+        warnings.evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(
+              el,
+            ).opacity,
+        ),
+      )
+      .toBe('1');
     await warnings.screenshot({ path: path.join(shotsDir, 'people-import-warnings.png') });
     await page.keyboard.press('Escape');
 
