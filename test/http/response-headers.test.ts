@@ -169,3 +169,54 @@ describe('inline styles', () => {
     expect(styleSrc(console)).toEqual(["'self'", "'unsafe-inline'"]);
   });
 });
+
+describe('the full set of security headers', () => {
+  // Pins every header a browser hardens itself with (what Helmet used to send): a change in how they are
+  // computed (once at start, for speed) must not drop one from any kind of answer.
+  const expected = (styleSrc: string) => ({
+    'content-security-policy': `default-src 'self';script-src 'self';style-src ${styleSrc};img-src 'self' data:;font-src 'self' data:;connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'`,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  });
+  const pick = (response: LightMyRequestResponse) =>
+    Object.fromEntries(Object.keys(expected('')).map((name) => [name, response.headers[name]]));
+
+  it('is on the notice page (also when revalidated), its forms, feed and 404, the API and the console', async () => {
+    const notice = await site.t.app.inject({ method: 'GET', url: `/n/${site.slug}` });
+    const revalidated = await site.t.app.inject({
+      method: 'GET',
+      url: `/n/${site.slug}`,
+      headers: { 'if-none-match': String(notice.headers.etag) },
+    });
+    expect(revalidated.statusCode).toBe(304);
+    const serverRendered = {
+      notice,
+      revalidated,
+      lookup: await site.t.app.inject({
+        method: 'GET',
+        url: `/n/${site.slug}/lookup`,
+        remoteAddress: nextClientIp(),
+      }),
+      feed: await site.t.app.inject({ method: 'GET', url: `/n/${site.slug}/feed.atom` }),
+      missing: await site.t.app.inject({ method: 'GET', url: '/n/no-such-notice' }),
+      piiInUrl: await site.t.app.inject({ method: 'GET', url: `/n/${site.slug}?email=a@example.com` }),
+      api: await site.t.app.inject({ method: 'GET', url: '/api/openapi.json' }),
+      refused: await site.t.app.inject({ method: 'GET', url: '/api/users' }),
+    };
+    for (const [label, response] of Object.entries(serverRendered)) {
+      expect(pick(response), label).toEqual(expected("'self'"));
+      expectPermissionsPolicy(response, label);
+      expect(response.headers['strict-transport-security'], label).toBeUndefined();
+    }
+    const console = await site.t.app.inject({ method: 'GET', url: '/incidents/42' });
+    expect(pick(console)).toEqual(expected("'self' 'unsafe-inline'"));
+  });
+});
