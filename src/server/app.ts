@@ -7,17 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { demoRoutes } from './demo.ts';
-import { createAuditModule } from './modules/audit/index.ts';
-import { createAuthModule } from './modules/auth/index.ts';
-import { createCampaignsModule } from './modules/campaigns/index.ts';
-import { createInboxModule } from './modules/inbox/index.ts';
-import { createIncidentsModule } from './modules/incidents/index.ts';
-import { createKeysModule } from './modules/keys/index.ts';
-import { createNoticeModule } from './modules/notice/index.ts';
-import { createObligationsModule } from './modules/obligations/index.ts';
-import { createPopulationModule } from './modules/population/index.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
-import { createUsersModule } from './modules/users/index.ts';
 import { recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
@@ -27,20 +17,21 @@ import { installErrorHandling } from './platform/http/problem.ts';
 import { postgresRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { type RouteEntry, trackRoutes } from './platform/http/route-table.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import { createServerModules, type ServerModules } from './wiring.ts';
 
 const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 export interface BuiltApp {
   app: FastifyInstance;
   routes: RouteEntry[];
-  /** Background imports started through the API (tests wait on them; serve resumes interrupted ones). */
-  importJobs: ReturnType<typeof createPopulationModule>['jobs'];
-  /** The campaigns module: `serve` runs its delivery engine unless workers do. */
-  campaigns: ReturnType<typeof createCampaignsModule>;
-  /** The notice site: `serve` runs the sender of its messages. */
-  notice: ReturnType<typeof createNoticeModule>;
-  /** The support inbox: `serve` gives its mailbox to the inbound SMTP listener. */
-  inbox: ReturnType<typeof createInboxModule>;
+  /** Every module behind the routes: `serve` hands them to its background work and inbound SMTP. */
+  modules: ServerModules;
+  /** The campaigns module (its delivery engine). */
+  campaigns: ServerModules['campaigns'];
+  /** The notice site (its service, its message sender). */
+  notice: ServerModules['notice'];
+  /** The support inbox. */
+  inbox: ServerModules['inbox'];
 }
 
 /** The HTTP application, without listening: tests inject requests, `candor serve` listens. */
@@ -78,9 +69,9 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     transform: jsonSchemaTransform,
   });
 
-  const auth = createAuthModule(ctx);
+  const modules = createServerModules(ctx);
   installGuard(app, {
-    authenticate: auth.authenticate,
+    authenticate: modules.auth.authenticate,
     reauthWindowMs: config.CANDOR_REAUTH_WINDOW,
     recordDenied: (request, principal, permission) =>
       ctx.db.transaction().execute(async (tx) => {
@@ -94,28 +85,9 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
       }),
   });
 
-  const population = createPopulationModule(ctx);
-  const campaigns = createCampaignsModule(ctx);
-  // The inbox answers through the notice site's message queue; the notice site files contact messages in
-  // the inbox: wired both ways here, each module knowing only a function of the other.
-  let notice: ReturnType<typeof createNoticeModule> | undefined;
-  const inbox = createInboxModule(ctx, { kick: () => notice?.messenger.kick() });
-  notice = createNoticeModule(ctx, { senders: campaigns.senders, onContact: inbox.ingest });
-  const modules = [
-    auth,
-    createUsersModule(ctx),
-    createAuditModule(ctx),
-    createKeysModule(ctx),
-    createIncidentsModule(ctx),
-    population,
-    createObligationsModule(ctx),
-    campaigns,
-    notice,
-    inbox,
-  ];
   await app.register(systemRoutes(ctx));
   await app.register(demoRoutes(ctx));
-  for (const module of modules) for (const plugin of module.routes) await app.register(plugin);
+  for (const module of Object.values(modules)) for (const plugin of module.routes) await app.register(plugin);
 
   app.get(
     '/api/openapi.json',
@@ -124,9 +96,10 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   app.addHook('onClose', async () => {
-    await notice?.close();
-    await campaigns.close();
+    await modules.notice.close();
+    await modules.campaigns.close();
   });
   await app.ready();
-  return { app, routes, importJobs: population.jobs, campaigns, notice, inbox };
+  const { campaigns, notice, inbox } = modules;
+  return { app, routes, modules, campaigns, notice, inbox };
 }

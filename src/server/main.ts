@@ -1,27 +1,22 @@
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { type BackgroundWork, exitOnSignals, startBackgroundWork } from './jobs/background.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
 import { startInboundSmtp } from './modules/campaigns/index.ts';
-import { createObligationsModule } from './modules/obligations/index.ts';
-import { systemActor } from './platform/audit/audit-log.ts';
-import { createStaffMailer } from './platform/mail/staff-mailer.ts';
+import type { PlatformContext } from './platform/context.ts';
 import { recordServerAddress } from './platform/settings/server-address.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
+import { openRuntime } from './runtime.ts';
 
 /** `candor serve`: the HTTP server until SIGINT/SIGTERM, then a graceful stop. */
 export async function serve(): Promise<void> {
-  const runtime: Runtime = await openRuntime({ applicationName: 'candor-serve' });
-  const { config, logger } = runtime.ctx;
-  const { app, importJobs, campaigns, notice, inbox } = await buildApp(runtime.ctx);
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const { port } = app.server.address() as AddressInfo;
-  if (!config.isPublicUrlSet && port !== config.PORT) {
-    // PORT=0 picked a free port: links must carry the real one.
-    config.publicUrl = `http://localhost:${port}`;
-    if (!config.isNoticeUrlSet) config.noticeUrl = config.publicUrl;
-  }
-  await recordServerAddress(runtime.ctx.db, config);
-  logger.info({ url: config.publicUrl }, 'Candor is running');
+  const runtime = await openRuntime({ applicationName: 'candor-serve' });
+  const { config } = runtime.ctx;
+  const server = await startServer(runtime.ctx);
+  exitOnSignals(runtime.ctx.logger, async () => {
+    await server.stop();
+    await runtime.close();
+  });
   // An empty installation prints a one-time link for the first admin; it is a secret, so it goes to the
   // terminal, never into the logs.
   const bootstrap = await issueBootstrapLinkIfEmpty(runtime.ctx);
@@ -31,35 +26,41 @@ export async function serve(): Promise<void> {
         `  (valid until ${bootstrap.expiresAt.toISOString()}; restart to get a new one):\n\n    ${bootstrap.setupUrl}\n\n`,
     );
   }
+}
 
-  // Imports interrupted by a stop resume where they were, and obligation deadline alerts are raised;
-  // checked again every minute (a single `npm start` needs no separate worker; several processes are safe).
-  const obligations = createObligationsModule(runtime.ctx);
-  const mailer = createStaffMailer(config, runtime.ctx.db);
-  const resume = async () => {
-    await importJobs
-      .resumeInterrupted(systemActor)
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not resume imports'));
-    await obligations.jobs
-      .reminders(mailer)
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not check obligation deadlines'));
-  };
-  await resume();
-  const resumeTimer = setInterval(() => void resume(), 60_000);
-  resumeTimer.unref();
+export interface RunningServer {
+  app: FastifyInstance;
+  background: BackgroundWork;
+  stop(): Promise<void>;
+}
+
+/**
+ * Listens, then starts the same background work as `candor worker` (a single `npm start` needs no
+ * separate worker; several processes are safe), and the inbound SMTP listener when a port is configured.
+ */
+export async function startServer(ctx: PlatformContext): Promise<RunningServer> {
+  const { config, logger } = ctx;
+  const { app, modules } = await buildApp(ctx);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const { port } = app.server.address() as AddressInfo;
+  if (!config.isPublicUrlSet && port !== config.PORT) {
+    // PORT=0 picked a free port: links must carry the real one.
+    config.publicUrl = `http://localhost:${port}`;
+    if (!config.isNoticeUrlSet) config.noticeUrl = config.publicUrl;
+  }
+  await recordServerAddress(ctx.db, config);
+  logger.info({ url: config.publicUrl }, 'Candor is running');
 
   // Campaign messages go out from here too unless CANDOR_DELIVERY_IN_SERVE=false (then workers send them).
-  const delivery = new AbortController();
-  const sending = config.CANDOR_DELIVERY_IN_SERVE
-    ? campaigns.engine().run(delivery.signal)
-    : Promise.resolve();
-  // The notice site's own messages (lookup answers, confirmations, update notices).
-  const siteMessages = notice.messenger.run(delivery.signal);
+  const background = await startBackgroundWork(ctx, modules, {
+    isDelivering: config.CANDOR_DELIVERY_IN_SERVE,
+    applicationName: 'candor-serve',
+  });
 
   // The inbound SMTP listener (bounce reports, mail to the support addresses), when a port is configured.
   const inbound =
     config.CANDOR_INBOUND_SMTP_PORT !== undefined
-      ? startInboundSmtp({ ...runtime.ctx, engine: campaigns.engine }, [inbox.mailbox()])
+      ? startInboundSmtp({ ...ctx, engine: modules.campaigns.engine }, [modules.inbox.mailbox()])
       : null;
   if (inbound) {
     logger.info(
@@ -67,21 +68,14 @@ export async function serve(): Promise<void> {
       'inbound SMTP listening for bounce reports and support mail',
     );
   }
-
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    logger.info({ signal }, 'stopping');
-    delivery.abort();
-    await sending;
-    await siteMessages;
-    await inbound?.close();
-    await app.close();
-    mailer.close();
-    await runtime.close();
-    process.exit(0);
+  return {
+    app,
+    background,
+    async stop() {
+      await background.stop();
+      await inbound?.close();
+      // Closes the notice site (counts not yet written) and the campaigns' senders too.
+      await app.close();
+    },
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }

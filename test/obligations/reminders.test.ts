@@ -135,13 +135,13 @@ describe('deadline alerts by email', () => {
   afterAll(() => close(id));
 
   it('raises nothing 73 hours before the deadline', async () => {
-    expect(await obligations.jobs.reminders(mailer, at(-73))).toEqual({ raised: 0, emailed: 0 });
+    expect(await obligations.service.reminders(mailer, at(-73))).toEqual({ raised: 0, emailed: 0 });
     expect(received).toHaveLength(0);
     expect(await alertsOf(id)).toEqual([]);
   });
 
   it('71 hours before: one 72-hour alert, emailed to the incident’s owners', async () => {
-    expect(await obligations.jobs.reminders(mailer, at(-71))).toEqual({ raised: 1, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, at(-71))).toEqual({ raised: 1, emailed: 1 });
     expect(received).toHaveLength(1);
     const [mail] = received;
     expect(mail!.to).toEqual(['co-owner@example.test', 'owner@example.test']);
@@ -154,19 +154,19 @@ describe('deadline alerts by email', () => {
   });
 
   it('running again at the same time sends nothing new', async () => {
-    expect(await obligations.jobs.reminders(mailer, at(-71))).toEqual({ raised: 0, emailed: 0 });
-    expect(await obligations.jobs.reminders(mailer, at(-30))).toEqual({ raised: 0, emailed: 0 });
+    expect(await obligations.service.reminders(mailer, at(-71))).toEqual({ raised: 0, emailed: 0 });
+    expect(await obligations.service.reminders(mailer, at(-30))).toEqual({ raised: 0, emailed: 0 });
     expect(received).toHaveLength(1);
   });
 
   it('23 hours before: the 24-hour alert', async () => {
-    expect(await obligations.jobs.reminders(mailer, at(-23))).toEqual({ raised: 1, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, at(-23))).toEqual({ raised: 1, emailed: 1 });
     expect(received).toHaveLength(2);
     expect(received[1]!.subject).toContain('Due within 24 hours');
   });
 
   it('after the deadline: overdue', async () => {
-    expect(await obligations.jobs.reminders(mailer, at(1))).toEqual({ raised: 1, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, at(1))).toEqual({ raised: 1, emailed: 1 });
     expect(received).toHaveLength(3);
     expect(received[2]!.subject).toContain('OVERDUE');
     expect((await alertsOf(id)).map((a) => a.level)).toEqual(['72h', '24h', 'overdue']);
@@ -202,7 +202,7 @@ describe('a decided obligation', () => {
       { actor: { type: 'user', id: owner.id, label: 'responder' } },
     );
     for (const hours of [-71, -23, 1]) {
-      expect(await obligations.jobs.reminders(mailer, new Date(due + hours * HOUR))).toEqual({
+      expect(await obligations.service.reminders(mailer, new Date(due + hours * HOUR))).toEqual({
         raised: 0,
         emailed: 0,
       });
@@ -216,7 +216,7 @@ describe('a moved deadline', () => {
   it('raises its alerts afresh', async () => {
     const { id, due } = await incidentDue('Moved deadline', 1);
     const now = new Date(due - 71 * HOUR);
-    expect(await obligations.jobs.reminders(mailer, now)).toEqual({ raised: 1, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, now)).toEqual({ raised: 1, emailed: 1 });
     // Awareness turns out two hours earlier: the 72-hour clock ends two hours earlier too.
     ok(
       await client.post(`/api/incidents/${id}/key-times`, {
@@ -224,7 +224,7 @@ describe('a moved deadline', () => {
         reason: 'Alert email found in the SOC queue',
       }),
     );
-    expect(await obligations.jobs.reminders(mailer, now)).toEqual({ raised: 1, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, now)).toEqual({ raised: 1, emailed: 1 });
     expect((await alertsOf(id)).map((a) => a.level)).toEqual(['72h', '72h']);
     expect(received.at(-1)!.text).toContain(new Date(due - 2 * HOUR).toISOString());
     await close(id);
@@ -238,13 +238,13 @@ describe('when the mail server refuses', () => {
     isRejecting = true;
     const now = new Date(due - 71 * HOUR);
     try {
-      expect(await obligations.jobs.reminders(mailer, now)).toEqual({ raised: 1, emailed: 0 });
+      expect(await obligations.service.reminders(mailer, now)).toEqual({ raised: 1, emailed: 0 });
     } finally {
       isRejecting = false;
     }
     expect(await alertsOf(id)).toEqual([{ obligation_key: key, level: '72h', emailed: 0 }]);
     expect(received.length).toBe(before);
-    expect(await obligations.jobs.reminders(mailer, now)).toEqual({ raised: 0, emailed: 1 });
+    expect(await obligations.service.reminders(mailer, now)).toEqual({ raised: 0, emailed: 1 });
     expect(received.length).toBe(before + 1);
     expect(received.at(-1)!.subject).toContain('Retry mail');
     expect((await alertsOf(id))[0]!.emailed).toBe(1);
@@ -261,7 +261,7 @@ describe('without SMTP_URL', () => {
     expect(outbox.mode).toBe('outbox');
     const { id, due } = await incidentDue('Outbox incident', 1);
     const before = received.length;
-    expect(await obligations.jobs.reminders(outbox, new Date(due - 71 * HOUR))).toEqual({
+    expect(await obligations.service.reminders(outbox, new Date(due - 71 * HOUR))).toEqual({
       raised: 1,
       emailed: 1,
     });
@@ -282,7 +282,7 @@ describe('without SMTP_URL', () => {
     );
     const { id, due } = await incidentDue('Orphan incident', 1);
     ok(await client.put(`/api/incidents/${id}/owners`, { userIds: [] }));
-    expect(await obligations.jobs.reminders(outbox, new Date(due - 71 * HOUR))).toEqual({
+    expect(await obligations.service.reminders(outbox, new Date(due - 71 * HOUR))).toEqual({
       raised: 1,
       emailed: 1,
     });

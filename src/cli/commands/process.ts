@@ -11,7 +11,9 @@ export function registerProcessCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('Run background work (session clean-up now; imports, campaigns and reminders as they land).')
+    .description(
+      'Run the background work of `serve` without the HTTP server: scheduled jobs, campaign delivery, notice-site messages.',
+    )
     .action(() => runWorker().catch(fail));
 
   program

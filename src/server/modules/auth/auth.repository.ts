@@ -126,6 +126,14 @@ export function deleteExpiredSessions(db: Executor, idleMs: number) {
     .executeTakeFirst();
 }
 
+/** Setup links used, or expired, before `before`. */
+export function deleteSpentSetupLinks(db: Executor, before: Date) {
+  return db
+    .deleteFrom('setup_links')
+    .where((eb) => eb.or([eb('used_at', '<', before), eb('expires_at', '<', before)]))
+    .executeTakeFirst();
+}
+
 /** Accepts a TOTP step only if it is newer than every step accepted before (guarded: no replay). */
 export function acceptTotpStep(db: Executor, userId: string, step: number) {
   return db

@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import type { Principal } from '../../platform/http/access.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { resolveApiToken } from './api-tokens.service.ts';
-import { deleteExpiredSessions } from './auth.repository.ts';
+import { authJobs } from './auth.jobs.ts';
 import { authRoutes } from './auth.routes.ts';
 import { resolveSession, SESSION_COOKIE } from './sessions.ts';
 
@@ -17,11 +17,8 @@ export function createAuthModule(ctx: Pick<PlatformContext, 'db' | 'config' | 'c
       const token = request.cookies[SESSION_COOKIE];
       return token ? resolveSession(ctx.db, ctx.config, token) : null;
     },
-    /** For the worker: drop sessions past their idle or absolute expiry. */
-    async purgeExpiredSessions(): Promise<number> {
-      const result = await deleteExpiredSessions(ctx.db, ctx.config.CANDOR_SESSION_IDLE_TIMEOUT);
-      return Number(result.numDeletedRows);
-    },
+    /** Background jobs (the job registry runs them): expired sessions and spent setup links go. */
+    jobs: authJobs(ctx),
   };
 }
 

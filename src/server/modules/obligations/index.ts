@@ -1,5 +1,6 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { StaffMailer } from '../../platform/mail/staff-mailer.ts';
+import { obligationsJobs } from './obligations.jobs.ts';
 import { obligationsRoutes } from './obligations.routes.ts';
 import * as service from './obligations.service.ts';
 import { runReminders } from './reminders.ts';
@@ -31,10 +32,11 @@ export function createObligationsModule(
       ) => service.decide(ctx, rules, incidentId, key, input, meta),
       exportReport: (incidentId: string, regime?: string) => buildReport(ctx.db, rules, incidentId, regime),
       renderPdf: renderReportPdf,
-    },
-    jobs: {
+      /** One pass of deadline alerts (the job below runs it every minute). */
       reminders: (mailer: StaffMailer, now?: Date) =>
         runReminders({ db: ctx.db, logger: ctx.logger, mailer, publicUrl: ctx.config.publicUrl }, rules, now),
     },
+    /** Background jobs (the job registry runs them). */
+    jobs: obligationsJobs(ctx, rules),
   };
 }

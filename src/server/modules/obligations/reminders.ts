@@ -8,11 +8,11 @@ import { computeReport } from './obligations.service.ts';
 import type { RulesData } from './rules/load.ts';
 
 /**
- * Deadline reminders, run by the worker every minute: an open obligation raises an alert when 72 hours
- * remain, when 24 hours remain, and when it is overdue (only the most urgent level it has reached, once per
- * level and due time; a moved deadline raises afresh). Each alert lands on the incident's timeline and is
- * emailed to the incident's owners (to admins and legal when it has none). A unique key makes several
- * workers safe; an email that fails is retried on the next pass.
+ * Deadline reminders, run every minute by the job `obligations.deadline-reminders`: an open obligation
+ * raises an alert when 72 hours remain, when 24 hours remain, and when it is overdue (only the most urgent
+ * level it has reached, once per level and due time; a moved deadline raises afresh). Each alert lands on
+ * the incident's timeline and is emailed to the incident's owners (to admins and legal when it has none).
+ * A unique key makes concurrent passes safe; an email that fails is retried on the next pass.
  */
 const HOUR = 3_600_000;
 

@@ -3,14 +3,18 @@ import { createImportJobs } from './import-jobs.ts';
 import { type ImportRequest, previewSource, resumeImport, runImport } from './import-runner.ts';
 import { parseMappingFile, parseMappingFileOptions } from './mapping.ts';
 import { findPeople, peopleStats, viewPerson } from './people.service.ts';
+import { populationJobs } from './population.jobs.ts';
 import { populationRoutes } from './population.routes.ts';
 
 /** Affected people: imports, identity resolution, counts, lookups, conflicts. */
 export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>) {
-  const jobs = createImportJobs(ctx);
+  const imports = createImportJobs(ctx);
   return {
-    routes: [populationRoutes({ ...ctx, jobs })],
-    jobs,
+    routes: [populationRoutes({ ...ctx, jobs: imports })],
+    /** Imports running in this process, in the background (started from the console, or resumed). */
+    imports,
+    /** Background jobs (the job registry runs them). */
+    jobs: populationJobs(imports),
     service: {
       runImport: (request: ImportRequest) => runImport(ctx, request),
       resumeImport: (...args: Parameters<typeof resumeImport> extends [unknown, ...infer R] ? R : never) =>

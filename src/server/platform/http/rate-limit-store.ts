@@ -2,6 +2,7 @@ import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../crypto/data-keys.ts';
+import { EVERY_MINUTE, type JobDefinition } from '../jobs/job-definition.ts';
 
 /**
  * A @fastify/rate-limit store in PostgreSQL, so every `candor serve` process counts against the same
@@ -42,11 +43,25 @@ export function postgresRateLimitStore(db: Db, crypto: Pick<PiiCrypto, 'blindInd
   };
 }
 
-/** Drops counters whose window ended (the worker calls it every minute). */
+/**
+ * Drops counters whose window ended, and one-time values (solved challenges, form tokens) past their
+ * lifetime: the job `platform.purge-rate-limits` runs it every minute.
+ */
 export async function purgeRateLimits(db: Db): Promise<number> {
   const result = await db
     .deleteFrom('rate_limits')
     .where('window_ends', '<', sql<Date>`now()`)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+export function rateLimitJobs(db: Db): JobDefinition[] {
+  return [
+    {
+      name: 'platform.purge-rate-limits',
+      description: 'removed ended rate-limit windows and spent one-time values',
+      trigger: EVERY_MINUTE,
+      run: async () => ({ rateLimits: await purgeRateLimits(db) }),
+    },
+  ];
 }

@@ -1,0 +1,79 @@
+import type { PlatformContext } from '../platform/context.ts';
+import { type JobRunner, startJobRunner } from '../platform/jobs/job-runner.ts';
+import type { Logger } from '../platform/logging/logger.ts';
+import { createStaffMailer } from '../platform/mail/staff-mailer.ts';
+import type { ServerModules } from '../wiring.ts';
+import { jobRegistry } from './registry.ts';
+
+/**
+ * The background work of a Candor process, the same for `candor serve` and `candor worker` (only
+ * campaign delivery may be left to workers, with CANDOR_DELIVERY_IN_SERVE=false):
+ * - the job runner with every job of the registry (recurring maintenance, run once per tick across all
+ *   processes);
+ * - the campaign delivery loop, which claims `deliveries` rows in batches (per-recipient state is rows,
+ *   not one job per recipient);
+ * - the notice site's message loop (lookup answers, confirmations, update notices, inbox replies).
+ */
+export interface BackgroundWork {
+  /** The jobs this process runs (the registry's names, sorted). */
+  readonly jobNames: readonly string[];
+  /** Whether this process runs the campaign delivery loop. */
+  readonly isDelivering: boolean;
+  addJob: JobRunner['addJob'];
+  /** Stops the loops and the runner, waiting for what is in flight. */
+  stop(): Promise<void>;
+}
+
+export async function startBackgroundWork(
+  ctx: PlatformContext,
+  modules: Pick<ServerModules, 'auth' | 'population' | 'obligations' | 'campaigns' | 'notice'>,
+  options: { isDelivering: boolean; applicationName: string },
+): Promise<BackgroundWork> {
+  const mailer = createStaffMailer(ctx.config, ctx.db);
+  let runner: JobRunner;
+  try {
+    runner = await startJobRunner({ db: ctx.db, logger: ctx.logger, mailer }, jobRegistry(ctx, modules), {
+      applicationName: `${options.applicationName}-jobs`,
+    });
+  } catch (error) {
+    mailer.close();
+    throw error;
+  }
+  const loops = new AbortController();
+  const sending = options.isDelivering ? modules.campaigns.engine().run(loops.signal) : Promise.resolve();
+  const siteMessages = modules.notice.messenger.run(loops.signal);
+  ctx.logger.info({ jobs: runner.jobNames, isDelivering: options.isDelivering }, 'background work started');
+  let stopping: Promise<void> | undefined;
+  return {
+    jobNames: runner.jobNames,
+    isDelivering: options.isDelivering,
+    addJob: (name, payload) => runner.addJob(name, payload),
+    stop() {
+      stopping ??= (async () => {
+        loops.abort();
+        await Promise.all([runner.stop(), sending, siteMessages]);
+        mailer.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** SIGINT or SIGTERM: `stop` once, then exit (0, or 1 when stopping failed). */
+export function exitOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let isStopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'could not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
