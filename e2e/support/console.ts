@@ -22,6 +22,8 @@ export interface NewAdmin {
   email: string;
   password: string;
   displayName: string;
+  /** The company's name, which first-run setup asks for (default: the demo's fictional shop). */
+  companyName?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function setUpFirstAdmin(page: Page, setupUrl: string, admin: NewAd
   await heading(page, 'Create the first admin account').waitFor();
   expect(page.url()).not.toContain('token');
   await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Company name').fill(admin.companyName ?? 'Example Shop');
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(admin.password);
   await page.getByLabel('Confirm password').fill(admin.password);
   await page.getByLabel('Display name').fill(admin.displayName);

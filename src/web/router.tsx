@@ -48,6 +48,7 @@ import { SecurityPage } from './pages/settings/security/SecurityPage.tsx';
 import { visibleSettingsTabs } from './pages/settings/settings-tabs.ts';
 import { TokensPage } from './pages/settings/tokens/TokensPage.tsx';
 import { UsersPage } from './pages/settings/users/UsersPage.tsx';
+import { NoticeWordingPage } from './pages/settings/wording/NoticeWordingPage.tsx';
 import { SetupPage } from './pages/setup/SetupPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
 import { NoticeSiteIndexPage } from './pages/site/NoticeSiteIndexPage.tsx';
@@ -412,6 +413,7 @@ const routeTree = rootRoute.addChildren([
       settingsPage('/users', UsersPage),
       settingsPage('/company', CompanyProfilePage),
       settingsPage('/branding', BrandingPage),
+      settingsPage('/wording', NoticeWordingPage),
       settingsPage('/tokens', TokensPage),
       settingsPage('/security', SecurityPage),
       settingsPage('/keys', KeysPage),

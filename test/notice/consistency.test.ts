@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mapping } from '../../src/server/modules/population/index.ts';
 import type { ConsistencyWarningDto, NoticeExposure } from '../../src/shared/contracts/consistency.ts';
 import { auditRows, type Client, clientFor, createIncident, ok } from '../incidents/helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
@@ -17,7 +18,12 @@ let legal: Client;
 let admin: Client;
 let incidentId: string;
 
-const mapping = { email: 'email', name: 'full_name', card: 'category:payment_card', ssn: 'national_id' };
+const mapping: Mapping = {
+  email: 'email',
+  name: 'full_name',
+  card: 'category:payment_card',
+  ssn: 'national_id',
+};
 // Ten people: all with email and name, eight with a payment card, one with an SSN.
 const people = csv(
   'email,name,card,ssn',

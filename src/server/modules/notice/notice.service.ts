@@ -16,6 +16,7 @@ import {
 } from './content.ts';
 import { type Metric, metrics } from './counters.ts';
 import { enqueueUpdateNotices } from './messages.ts';
+import { selfContainedPreview } from './preview-page.ts';
 import { renderNoticePage } from './render.ts';
 import {
   frameFor,
@@ -367,7 +368,7 @@ export async function preview(deps: Deps, incidentId: string, versionId: string,
   const branding = await readBranding(deps.db);
   const locales = localesOf(v.content);
   const chosen = locales.includes(locale) ? locale : v.content.defaultLocale;
-  return renderNoticePage(
+  const page = renderNoticePage(
     frameFor(incident.public_slug, chosen, locales, {
       companyName: branding.companyName,
       primaryColor: branding.primaryColor,
@@ -377,6 +378,7 @@ export async function preview(deps: Deps, incidentId: string, versionId: string,
     await publishedUpdates(deps.db, incidentId),
     v.publishedAt ? new Date(v.publishedAt) : new Date(),
   );
+  return selfContainedPreview(page, branding);
 }
 
 // ---- Updates ----------------------------------------------------------------------------------------

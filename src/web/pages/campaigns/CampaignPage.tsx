@@ -18,6 +18,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
+import { SendingWarnings } from '../../components/SendingWarnings.tsx';
 import { useCan } from '../../components/useCan.ts';
 import { ActivationCodesCard } from './ActivationCodesCard.tsx';
 import { CampaignActions } from './CampaignActions.tsx';
@@ -105,12 +106,19 @@ function CampaignView({
         <Group justify="space-between" align="flex-start" gap="md">
           <Text size="sm" c="dimmed" style={{ flex: '1 1 20rem' }}>
             {campaignMoment(c)} · {c.channels.map((ch) => channelLabels[ch]).join(' → ')} · from{' '}
-            {c.printedCompanyName} · created by {c.createdBy} on {formatDateTime(c.createdAt)}
+            {c.printedCompanyName}
+            {c.isCompanyNameOverride ? (
+              <Badge component="span" color="orange" variant="light" tt="none" size="sm" ml={6}>
+                Overrides the company name setting
+              </Badge>
+            ) : null}{' '}
+            · created by {c.createdBy} on {formatDateTime(c.createdAt)}
           </Text>
           {canWrite ? <CampaignActions campaign={c} /> : null}
         </Group>
       </Stack>
 
+      {c.status !== 'finished' && c.status !== 'cancelled' ? <SendingWarnings warnings={c.warnings} /> : null}
       {c.status === 'paused' && c.pausedReason ? (
         <Alert color="orange" variant="light" title="Paused" role="status">
           {c.pausedReason}

@@ -16,16 +16,33 @@ import {
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { Channel } from '../../../shared/contracts/campaigns.ts';
+import { categoryLabels } from '../../../shared/taxonomy.ts';
 import { api } from '../../api/client.ts';
 import type { Campaign, CampaignPreview, PreviewPersonRequest, TestSendRequest } from '../../api/types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { plural } from '../../components/format.ts';
 import { useCan } from '../../components/useCan.ts';
 import { channelLabels } from './campaign-labels.ts';
 import { previewQuery } from './campaign-queries.ts';
 import { MessageView } from './MessageView.tsx';
 
 type LookupKind = 'email' | 'phone' | 'customerId';
+
+/**
+ * Who the sample is: only the person is invented (Alex Sample); the incident, the company and the contact
+ * details are the real ones, and the exposure is the one most common among this variant's people.
+ */
+function sampleWords(sample: CampaignPreview['sample']): string {
+  if (!sample)
+    return 'Only the person is invented; the incident, company and contact details are the real ones.';
+  const exposed = sample.categories.map((c) => categoryLabels[c].toLowerCase()).join(', ');
+  const who =
+    sample.alike > 0
+      ? `the exposure of ${plural(sample.alike, 'person', 'people')} this variant reaches (the most common)`
+      : 'a stand-in exposure (nobody this variant reaches is imported yet)';
+  return `Alex Sample (${sample.jurisdiction}; ${exposed}): ${who}. Only the person is invented; the incident, the company and the contact details are the real ones.`;
+}
 
 /** Every variant × locale × channel, rendered for a sample person, or for one real person found exactly. */
 export function PreviewPane({ campaign }: { campaign: Campaign }) {
@@ -112,7 +129,7 @@ export function PreviewPane({ campaign }: { campaign: Campaign }) {
               </>
             ) : (
               <Text size="xs" c="dimmed">
-                Alex Sample in California, whose email, password, name, date of birth and SSN leaked.
+                {sampleWords(sample.data?.sample ?? null)}
               </Text>
             )}
           </Group>

@@ -1,8 +1,10 @@
-import { Alert, Badge, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import { api, isApiError } from '../../api/client.ts';
 import type { Campaign, CampaignVariant, Session } from '../../api/types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
+import { ApproveButton } from '../../components/ApproveButton.tsx';
+import { ConsistencyList } from '../../components/ConsistencyList.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime, plural } from '../../components/format.ts';
 import { channelLabels } from './campaign-labels.ts';
@@ -88,15 +90,23 @@ function VariantCard({ campaign, variant: v }: { campaign: Campaign; variant: Ca
               </Badge>
             )}
             {canApprove && !v.approved && !isMine && !refusedAsAuthor && isEditable ? (
-              <Button
+              <ApproveButton
                 size="compact-sm"
-                color="teal"
-                onClick={() => approve.mutate(v.version)}
+                dialogTitle={`Approve version ${v.version} of “${v.name}”?`}
+                message={
+                  <>
+                    {plural(v.audience, 'person gets', 'people get')} this variant once the campaign starts.
+                    Read its preview in every language and channel first; any later edit voids the approval.
+                  </>
+                }
+                consistency={v.consistency}
+                warnings={[...campaign.warnings, ...v.warnings]}
+                onConfirm={() => approve.mutate(v.version)}
                 loading={approve.isPending}
                 aria-label={`Approve version ${v.version} of ${v.name}`}
               >
                 Approve version {v.version}
-              </Button>
+              </ApproveButton>
             ) : null}
           </Stack>
         </Group>
@@ -121,6 +131,11 @@ function VariantCard({ campaign, variant: v }: { campaign: Campaign; variant: Ca
           <Text size="xs" c="dimmed">
             Someone with the legal role approves it, after reading the preview.
           </Text>
+        ) : null}
+        {v.consistency.length > 0 && !v.approved ? (
+          <Alert color="red" variant="light" p="xs" title="The text disagrees with the data of its people">
+            <ConsistencyList warnings={v.consistency} />
+          </Alert>
         ) : null}
         {v.warnings.length > 0 ? (
           <Alert color="orange" variant="light" p="xs" title="Before approving, note">

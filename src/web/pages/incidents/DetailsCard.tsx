@@ -1,7 +1,7 @@
 import { Badge, Button, DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
-import { entityKinds } from '../../../shared/contracts/incidents.ts';
+import { entityKinds, publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoryLabels } from '../../../shared/taxonomy.ts';
 import type { IncidentDetail } from '../../api/types.ts';
 import { formatDateTime } from '../../components/format.ts';
@@ -28,6 +28,18 @@ export function DetailsCard({ incident, canEdit }: { incident: IncidentDetail; c
           {incident.description || 'No description yet.'}
         </Text>
         <DataList size="sm" labelWidth="12rem" withDivider>
+          <Item label="Public title">
+            <Stack gap={2}>
+              <Text size="sm">
+                {publicTitleFor(incident.publicTitle, 'en')} · {publicTitleFor(incident.publicTitle, 'es')}
+              </Text>
+              {incident.publicTitle.en || incident.publicTitle.es ? null : (
+                <Text size="xs" c="dimmed">
+                  The neutral default: people never read the internal title.
+                </Text>
+              )}
+            </Stack>
+          </Item>
           <Item label="Severity">{severityLabels[incident.severity]}</Item>
           <Item label="Cause">{incident.cause ? causeLabels[incident.cause] : <Dim>Not known yet</Dim>}</Item>
           <Item label="Systems affected">

@@ -21,6 +21,7 @@ import {
   entityKinds,
   incidentCauses,
   incidentSeverities,
+  type PublicTitle,
 } from '../../../shared/contracts/incidents.ts';
 import { type Category, categories, categoryLabels } from '../../../shared/taxonomy.ts';
 import { api } from '../../api/client.ts';
@@ -28,6 +29,7 @@ import type { IncidentDetail, UpdateIncidentRequest } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { causeLabels, entityLabels, severityLabels } from './incident-labels.ts';
 import { fieldError, localInputValue, toInstant, useIncidentChange } from './incident-queries.ts';
+import { cleanPublicTitle, PublicTitleFields } from './PublicTitleFields.tsx';
 
 type Tri = 'default' | 'yes' | 'no';
 const triOf = (value: boolean | null): Tri => (value === null ? 'default' : value ? 'yes' : 'no');
@@ -36,6 +38,7 @@ const boolOf = (value: Tri): boolean | null => (value === 'default' ? null : val
 function formOf(incident: IncidentDetail) {
   return {
     title: incident.title,
+    publicTitle: incident.publicTitle as PublicTitle,
     description: incident.description,
     cause: incident.cause as string | null,
     severity: incident.severity as string,
@@ -60,6 +63,10 @@ function changes(incident: IncidentDetail, form: Form): UpdateIncidentRequest {
   const body: UpdateIncidentRequest = {};
   const initial = formOf(incident);
   if (form.title.trim() !== initial.title) body.title = form.title.trim();
+  const publicTitle = cleanPublicTitle(form.publicTitle);
+  if (JSON.stringify(publicTitle) !== JSON.stringify(cleanPublicTitle(initial.publicTitle))) {
+    body.publicTitle = publicTitle;
+  }
   if (form.description.trim() !== initial.description) body.description = form.description.trim();
   if (form.cause !== initial.cause) body.cause = form.cause as UpdateIncidentRequest['cause'];
   if (form.severity !== initial.severity) body.severity = form.severity as UpdateIncidentRequest['severity'];
@@ -145,7 +152,13 @@ function DetailsForm({ incident, onClose }: { incident: IncidentDetail; onClose:
           maxLength={200}
           required
           data-autofocus
+          description="For the team only."
           error={fieldError(save.error, 'title')}
+        />
+        <PublicTitleFields
+          value={form.publicTitle}
+          onChange={(value) => set('publicTitle', value)}
+          error={fieldError(save.error, 'publicTitle')}
         />
         <Textarea
           label="Description"

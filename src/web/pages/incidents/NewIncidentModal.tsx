@@ -2,18 +2,22 @@ import { Button, Group, Modal, SimpleGrid, Stack, Textarea, TextInput } from '@m
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
+import type { PublicTitle } from '../../../shared/contracts/incidents.ts';
 import { api } from '../../api/client.ts';
 import type { CreateIncidentRequest, Incident } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { fieldError, incidentKeys, localInputValue, toInstant } from './incident-queries.ts';
+import { cleanPublicTitle, PublicTitleFields } from './PublicTitleFields.tsx';
 
 const emptyForm = { title: '', awareAt: '', occurredAt: '', detectedAt: '', description: '' };
+type TextField = keyof typeof emptyForm;
 
 export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [form, setForm] = useState(emptyForm);
-  const set = (key: keyof typeof emptyForm) => (event: { currentTarget: { value: string } }) => {
+  const [publicTitle, setPublicTitle] = useState<PublicTitle>({});
+  const set = (key: TextField) => (event: { currentTarget: { value: string } }) => {
     const { value } = event.currentTarget;
     setForm((current) => ({ ...current, [key]: value }));
   };
@@ -30,6 +34,7 @@ export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose
 
   function close() {
     setForm(emptyForm);
+    setPublicTitle({});
     create.reset();
     onClose();
   }
@@ -37,6 +42,7 @@ export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose
     event.preventDefault();
     create.mutate({
       title: form.title.trim(),
+      publicTitle: cleanPublicTitle(publicTitle),
       awareAt: toInstant(awareAt) ?? new Date().toISOString(),
       occurredAt: toInstant(form.occurredAt) ?? undefined,
       detectedAt: toInstant(form.detectedAt) ?? undefined,
@@ -51,13 +57,18 @@ export function NewIncidentModal({ opened, onClose }: { opened: boolean; onClose
           <ErrorAlert error={create.error} />
           <TextInput
             label="Title"
-            description="A short name the team will recognise, e.g. “CRM backup exposed”."
+            description="A short name the team will recognise, e.g. “CRM backup exposed”. Staff only."
             value={form.title}
             onChange={set('title')}
             maxLength={200}
             required
             data-autofocus
             error={fieldError(create.error, 'title')}
+          />
+          <PublicTitleFields
+            value={publicTitle}
+            onChange={setPublicTitle}
+            error={fieldError(create.error, 'publicTitle')}
           />
           <TextInput
             label="Aware since"

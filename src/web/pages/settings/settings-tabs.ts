@@ -5,6 +5,7 @@ export type SettingsPath =
   | '/settings/users'
   | '/settings/company'
   | '/settings/branding'
+  | '/settings/wording'
   | '/settings/tokens'
   | '/settings/security'
   | '/settings/keys';
@@ -19,6 +20,7 @@ export const settingsTabs: SettingsTab[] = [
   { label: 'Users', to: '/settings/users', permission: 'users:read' },
   { label: 'Company', to: '/settings/company', permission: 'settings:read' },
   { label: 'Branding', to: '/settings/branding', permission: 'settings:read' },
+  { label: 'Notice wording', to: '/settings/wording', permission: 'settings:read' },
   { label: 'API tokens', to: '/settings/tokens', permission: 'tokens:manage' },
   { label: 'Security', to: '/settings/security', permission: null },
   { label: 'Encryption keys', to: '/settings/keys', permission: 'keys:manage' },

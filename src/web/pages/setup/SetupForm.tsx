@@ -16,6 +16,7 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const [companyName, setCompanyName] = useState('');
   const [isSubmitted, setSubmitted] = useState(false);
 
   const setup = useMutation({
@@ -25,6 +26,8 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
         ...(asksForEmail ? { email: email.trim() } : {}),
         password,
         displayName: displayName.trim() || undefined,
+        // The first admin names the company: every message people get carries it.
+        ...(asksForEmail ? { companyName: companyName.trim() } : {}),
       }),
     onSuccess: async () => {
       const session = await refreshSession(queryClient);
@@ -34,6 +37,7 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
 
   const tooShort = password.length < PASSWORD_MIN;
   const emailMissing = asksForEmail && !/^[^\s@]+@[^\s@]+$/.test(email.trim());
+  const companyMissing = asksForEmail && companyName.trim() === '';
   const emailError = isApiError(setup.error, 'validation_failed') ? setup.error.message : null;
   const mismatch = confirm !== password;
   const weakPassword = isApiError(setup.error, 'weak_password') ? setup.error.message : null;
@@ -41,7 +45,7 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
   function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (tooShort || mismatch || emailMissing) return;
+    if (tooShort || mismatch || emailMissing || companyMissing) return;
     setup.mutate();
   }
 
@@ -67,6 +71,18 @@ export function SetupForm({ token, asksForEmail }: { token: string; asksForEmail
             error={emailError ?? (isSubmitted && emailMissing ? 'Enter a valid email address.' : null)}
             required
             data-autofocus
+          />
+        ) : null}
+        {asksForEmail ? (
+          <TextInput
+            label="Company name"
+            description="As the people whose data you hold know you: notices, the public notice site and replies carry it. You can change it later in Settings → Branding."
+            autoComplete="organization"
+            maxLength={120}
+            value={companyName}
+            onChange={(event) => setCompanyName(event.currentTarget.value)}
+            error={isSubmitted && companyMissing ? 'Enter the company’s name.' : null}
+            required
           />
         ) : null}
         <PasswordInput

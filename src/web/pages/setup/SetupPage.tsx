@@ -66,7 +66,7 @@ export function SetupPage() {
           {purpose === 'reset'
             ? 'Your sign-in was reset by an admin. Choose a new password, then set up your authenticator app again.'
             : purpose === 'bootstrap'
-              ? 'This installation has no admin yet. Enter the email you will sign in with, choose a password, then set up an authenticator app.'
+              ? 'This installation has no admin yet. Enter the email you will sign in with and your company’s name, choose a password, then set up an authenticator app.'
               : 'Choose a password, then set up an authenticator app: Candor asks for both every time you sign in.'}
         </Text>
       }

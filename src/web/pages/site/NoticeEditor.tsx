@@ -15,6 +15,8 @@ interface Props {
   onLocaleChange: (locale: NoticeLocale) => void;
   /** The server's message for a field of the content (e.g. `contact.email`), from a refused save. */
   errorAt?: FieldErrorAt;
+  /** "What information was involved" written from the measured exposure, for a language added now. */
+  prefill?: Partial<Record<NoticeLocale, string | null>> | undefined;
 }
 
 /** The whole notice: a tab per language (each optional, one at least), then the contact channels. */
@@ -25,6 +27,7 @@ export function NoticeEditor({
   locale,
   onLocaleChange,
   errorAt = noFieldErrors,
+  prefill,
 }: Props) {
   const present = noticeLocales.filter((l) => content.locales[l]);
   const missing = noticeLocales.filter((l) => !content.locales[l]);
@@ -32,7 +35,7 @@ export function NoticeEditor({
   const text = content.locales[shown];
 
   function addLocale(added: NoticeLocale) {
-    onChange({ ...content, locales: { ...content.locales, [added]: starterText(added) } });
+    onChange({ ...content, locales: { ...content.locales, [added]: starterText(added, prefill?.[added]) } });
     onLocaleChange(added);
   }
   function removeLocale(removed: NoticeLocale) {

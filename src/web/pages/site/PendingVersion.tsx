@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Grid, Group, Paper, Stack } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import {
   type NoticeContent,
@@ -9,8 +9,11 @@ import {
   noticeLocales,
 } from '../../api/notice-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { SendingWarnings } from '../../components/SendingWarnings.tsx';
 import { useCan } from '../../components/useCan.ts';
+import { exposureQuery } from './exposure-query.ts';
 import { fieldErrorsOf } from './field-errors.ts';
+import { LiveConsistency } from './LiveConsistency.tsx';
 import { NoticeEditor } from './NoticeEditor.tsx';
 import { NoticePreview } from './NoticePreview.tsx';
 import { hasPlaceholder } from './notice-template.ts';
@@ -34,6 +37,7 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
   const [form, setForm] = useState(version.content);
   const [isOverwriting, setOverwriting] = useState(false);
   const [locale, setLocale] = useState<NoticeLocale>(version.content.defaultLocale);
+  const exposure = useQuery(exposureQuery(incidentId));
 
   // Someone else saved (or approved) the version meanwhile: take their text unless this person has edits,
   // which would otherwise be lost without a word.
@@ -70,6 +74,7 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
         version={saved}
         publicUrl={notice.publicUrl}
         hasPublished={notice.published !== null}
+        warnings={notice.warnings}
         isDirty={isDirty}
         isSaving={save.isPending}
         onSave={submit}
@@ -85,6 +90,8 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
           Some texts still hold a [placeholder] from the starter text. Replace each one before approval.
         </Alert>
       ) : null}
+      <SendingWarnings warnings={notice.warnings} />
+      <LiveConsistency incidentId={incidentId} content={form} />
       <ErrorAlert error={save.error} title="The draft was not saved" />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 6 }}>
@@ -97,6 +104,7 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
                 locale={locale}
                 onLocaleChange={setLocale}
                 errorAt={fieldErrorsOf(save.error)}
+                prefill={exposure.data?.whatInformation}
               />
               {canWrite ? (
                 <Group justify="flex-end" gap="sm">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { type NoticeLocale, type NoticeOverview, noticeLocales } from '../../api/notice-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useCan } from '../../components/useCan.ts';
+import { exposureQuery } from './exposure-query.ts';
 import { NoticePreview } from './NoticePreview.tsx';
 import { starterContent } from './notice-template.ts';
 import { saveDraft, useNoticeChange, versionQuery } from './site-queries.ts';
@@ -21,7 +22,7 @@ export function StartDraft({ incidentId, notice }: { incidentId: string; notice:
     const content =
       from === 'published' && published
         ? (await queryClient.fetchQuery(versionQuery(incidentId, published.id))).content
-        : starterContent();
+        : starterContent((await queryClient.fetchQuery(exposureQuery(incidentId))).whatInformation);
     return saveDraft(incidentId, content);
   });
 

@@ -3,6 +3,7 @@ import { api, isApiError } from '../../api/client.ts';
 import type { NoticeVersion, VersionSummary } from '../../api/notice-types.ts';
 import type { Session } from '../../api/types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
+import { ApproveButton } from '../../components/ApproveButton.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -46,6 +47,8 @@ interface Props {
   version: NoticeVersion;
   publicUrl: string;
   hasPublished: boolean;
+  /** What staff must know before approving or publishing (the company name not set, say). */
+  warnings: string[];
   isDirty: boolean;
   isSaving: boolean;
   onSave: () => void;
@@ -57,6 +60,7 @@ export function VersionActions({
   version: v,
   publicUrl,
   hasPublished,
+  warnings,
   isDirty,
   isSaving,
   onSave,
@@ -105,15 +109,23 @@ export function VersionActions({
             </Button>
           ) : null}
           {canApprove && v.status === 'draft' ? (
-            <Button
-              color="teal"
-              onClick={() => approve.mutate(undefined)}
+            <ApproveButton
+              dialogTitle={`Approve version ${v.number}?`}
+              message={
+                <>
+                  Once approved, comms can publish it at {publicUrl}. Read the preview first; any later edit
+                  voids the approval.
+                </>
+              }
+              consistency={v.consistency}
+              warnings={warnings}
+              onConfirm={() => approve.mutate(undefined)}
               loading={approve.isPending}
               disabled={isMine || isDirty || isBusy}
-              title={isMine ? 'You wrote this version: someone else must approve it.' : undefined}
+              tooltip={isMine ? 'You wrote this version: someone else must approve it.' : undefined}
             >
               Approve version {v.number}
-            </Button>
+            </ApproveButton>
           ) : null}
           {canWrite && v.status === 'approved' ? (
             <ConfirmButton

@@ -32,40 +32,51 @@ const starters: Record<NoticeLocale, LocaleText> = {
       },
     ],
   },
+  // In "tú", like the site's own texts and the guidance the notices give.
   es: {
     title: 'Aviso sobre un incidente de seguridad de datos',
     summary:
-      'Le escribimos para informarle de un incidente que puede afectar a parte de su información personal, de lo que estamos haciendo y de los pasos que puede seguir.',
+      'Te escribimos para informarte de un incidente que puede afectar a parte de tu información personal, de lo que estamos haciendo y de los pasos que puedes seguir.',
     whatHappened:
       'El [fecha] descubrimos que [qué ocurrió, en palabras sencillas]. Actuamos de inmediato para [primera medida tomada] e iniciamos una investigación con expertos externos en seguridad.',
     whatInformation:
-      'La información afectada puede incluir:\n- [nombres]\n- [direcciones de correo electrónico]\n- [otros tipos de datos]\n\nUse la comprobación de esta página para saber si su información se vio afectada y cuál.',
+      'La información afectada puede incluir:\n- [nombres]\n- [direcciones de correo electrónico]\n- [otros tipos de datos]\n\nUsa la comprobación de esta página para saber si tu información se vio afectada y cuál.',
     whatWeAreDoing:
       'Hemos [detenido el acceso no autorizado] y trabajamos con [expertos en seguridad y las autoridades]. También estamos [mejoras en curso] para evitar que vuelva a ocurrir.',
     whatYouCanDo:
-      '- Compruebe en esta página si está afectado.\n- Cambie su contraseña y use una distinta en cada sitio.\n- Desconfíe de correos, mensajes o llamadas que pidan información personal: nunca le pediremos su contraseña.\n- Revise sus extractos bancarios e informes de crédito por si hay algo que no reconoce.',
+      '- Comprueba en esta página si te afecta.\n- Cambia tu contraseña y usa una distinta en cada sitio.\n- Desconfía de correos, mensajes o llamadas que pidan información personal: nunca te pediremos tu contraseña.\n- Revisa tus extractos bancarios e informes de crédito por si hay algo que no reconoces.',
     moreInformation:
-      'Si tiene preguntas, contáctenos con los datos que figuran abajo. Publicaremos novedades en esta página; suscríbase para recibirlas.',
+      'Si tienes preguntas, contáctanos con los datos que figuran abajo. Publicaremos novedades en esta página; suscríbete para recibirlas.',
     phoneHours: 'De lunes a viernes, de 9:00 a 18:00 [zona horaria]',
     faq: [
       {
         question: '¿Cómo sé que un mensaje sobre este incidente es realmente nuestro?',
         answer:
-          'Use la verificación de esta página: introduzca el código del mensaje y le dirá si lo enviamos nosotros.',
+          'Usa la verificación de esta página: introduce el código del mensaje y te dirá si lo enviamos nosotros.',
+      },
+      {
+        question: '¿Tengo que hacer algo?',
+        answer: 'Lee «Qué puedes hacer» más arriba y comprueba en esta página si te afecta.',
       },
     ],
   },
 };
 
-export function starterText(locale: NoticeLocale): LocaleText {
-  return structuredClone(starters[locale]);
+/**
+ * One language's starter texts; "What information was involved" comes from the measured exposure when it is
+ * known (categories and counts, in words), so a draft starts from what the import found.
+ */
+export function starterText(locale: NoticeLocale, whatInformation?: string | null): LocaleText {
+  const text = structuredClone(starters[locale]);
+  if (whatInformation) text.whatInformation = whatInformation;
+  return text;
 }
 
 /** A new notice: English starter texts, and the web form as the one contact channel until others are set. */
-export function starterContent(): NoticeContent {
+export function starterContent(prefill?: Partial<Record<NoticeLocale, string | null>>): NoticeContent {
   return {
     defaultLocale: 'en',
-    locales: { en: starterText('en') },
+    locales: { en: starterText('en', prefill?.en) },
     contact: { phone: null, email: null, postalAddress: null, webForm: true },
   };
 }

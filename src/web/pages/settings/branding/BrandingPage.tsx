@@ -64,7 +64,8 @@ function BrandingSettings() {
 function BrandingForm({ branding }: { branding: Branding }) {
   const queryClient = useQueryClient();
   const canManage = useCan('settings:manage');
-  const [companyName, setCompanyName] = useState(branding.companyName);
+  const savedName = branding.companyName ?? '';
+  const [companyName, setCompanyName] = useState(savedName);
   const [primaryColor, setPrimaryColor] = useState(branding.primaryColor);
   const [logo, setLogo] = useState<LogoChange>(undefined);
   // A logo saved here is shown from the file chosen, so the browser's cached copy of the old one is not.
@@ -74,15 +75,14 @@ function BrandingForm({ branding }: { branding: Branding }) {
     mutationFn: (body: BrandingInput) => request<Branding>('PUT', '/api/settings/branding', { body }),
     onSuccess: (saved) => {
       queryClient.setQueryData(brandingKey, saved);
-      setCompanyName(saved.companyName);
+      setCompanyName(saved.companyName ?? '');
       setPrimaryColor(saved.primaryColor);
       if (logo) setSavedLogoUrl(logo.dataUrl);
       setLogo(undefined);
       setSaved(true);
     },
   });
-  const isDirty =
-    companyName !== branding.companyName || primaryColor !== branding.primaryColor || logo !== undefined;
+  const isDirty = companyName !== savedName || primaryColor !== branding.primaryColor || logo !== undefined;
   const nameError = companyName.trim() ? undefined : 'Enter the name people know the company by.';
   const colorError = hexColor.test(primaryColor) ? undefined : 'Enter a colour as #rrggbb, e.g. #1c7ed6.';
 
@@ -91,7 +91,7 @@ function BrandingForm({ branding }: { branding: Branding }) {
     apply();
   }
   function undo() {
-    setCompanyName(branding.companyName);
+    setCompanyName(savedName);
     setPrimaryColor(branding.primaryColor);
     setLogo(undefined);
   }
@@ -113,9 +113,15 @@ function BrandingForm({ branding }: { branding: Branding }) {
           </Alert>
         ) : null}
         <ErrorAlert error={save.error} title="The branding was not saved" />
+        {branding.companyName === null ? (
+          <Alert color="orange" variant="light" title="The company is not named yet" role="status">
+            Until it is, the notice site, its messages, inbox replies and campaign notices say “Our company”
+            where your name belongs. Enter the name people know you by.
+          </Alert>
+        ) : null}
         <TextInput
           label="Company name"
-          description="Shown in the header of every public page and in the messages the site sends."
+          description="The one name every message people get carries: the header of the public pages, the site's messages, inbox replies and verification codes, and campaign notices (unless a campaign overrides it on purpose)."
           value={companyName}
           onChange={(e) => {
             const value = e.currentTarget.value;
@@ -124,7 +130,7 @@ function BrandingForm({ branding }: { branding: Branding }) {
           maxLength={120}
           required
           disabled={!canManage}
-          error={(companyName !== branding.companyName && nameError) || fieldError(save.error, 'companyName')}
+          error={(companyName !== savedName && nameError) || fieldError(save.error, 'companyName')}
           styles={{ wrapper: { maxWidth: 420 } }}
         />
         <ColorInput
