@@ -11,8 +11,8 @@ import {
   slugSchema,
   updateContentSchema,
 } from './content.ts';
-import type { Counters } from './counters.ts';
 import { noticeExposure } from './consistency.ts';
+import type { Counters } from './counters.ts';
 import * as notice from './notice.service.ts';
 import type { SiteCache } from './site.ts';
 import { listSiteOutbox, siteOutboxQuery, siteOutboxSearchBody } from './site-outbox.ts';
