@@ -47,8 +47,10 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: no promise per response (the notice page is served from memory).
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   const routes = trackRoutes(app);
