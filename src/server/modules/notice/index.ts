@@ -13,8 +13,8 @@ export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
 export { enqueueSiteMessage, siteMessageId } from './messages.ts';
 export { esc, layout, messageBox, type SiteFrame } from './render.ts';
-export { type Dispatch, siteDispatches } from './site-dispatch.ts';
 export { readBranding } from './site.ts';
+export { type Dispatch, siteDispatches } from './site-dispatch.ts';
 
 /**
  * The public notice site: the notice, updates and feed, "am I affected?", code verification, the personal

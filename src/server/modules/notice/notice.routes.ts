@@ -4,6 +4,7 @@ import { idParams } from '../../../shared/contracts/common.ts';
 import { noticeExposure as noticeExposureDto } from '../../../shared/contracts/consistency.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
+import { noticeExposure } from './consistency.ts';
 import {
   brandingSchema,
   noticeContentSchema,
@@ -11,7 +12,6 @@ import {
   slugSchema,
   updateContentSchema,
 } from './content.ts';
-import { noticeExposure } from './consistency.ts';
 import type { Counters } from './counters.ts';
 import * as notice from './notice.service.ts';
 import type { SiteCache } from './site.ts';
