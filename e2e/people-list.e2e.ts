@@ -148,6 +148,12 @@ describe('the People section in Chromium', () => {
     ).json()) as { entries: Array<{ actorName: string | null }> };
     expect(audit.entries[0]?.actorName).toBe(admin.displayName);
 
+    // The audit log names staff (display name), not their role.
+    await consoleNav(page).getByRole('link', { name: 'Audit log' }).click();
+    const log = page.getByRole('table').first();
+    await log.getByText(admin.displayName).first().waitFor();
+    await page.screenshot({ path: path.join(shotsDir, 'audit-names.png') });
+
     expect(pageErrors).toEqual([]);
   });
 });
