@@ -103,5 +103,6 @@ describe('candor incident create --public-title', () => {
     expect((await runCli(['incident', 'show', id], h.cliEnv)).stdout).toContain(
       'public    Data security incident / Incidente de seguridad de datos',
     );
-  });
+    // Four CLI processes, each starting the runtime.
+  }, 120_000);
 });
