@@ -175,7 +175,10 @@ const sampleText: Record<Locale, { title: string; description: string; hours: st
   },
 };
 
-/** A synthetic person for previews and template checks; every field is filled, so a preview shows everything. */
+/**
+ * A fully filled context for checking that templates compile and render (every variable present). Not what
+ * staff preview: previews use the real incident and company with only the person invented (preview.ts).
+ */
 export function sampleContext(locale: Locale): NoticeContext {
   return buildContext({
     person: {
