@@ -12,6 +12,7 @@ import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule, incidentPublicFacts } from './modules/incidents/index.ts';
 import { createNoticeModule, noticeContentSchema } from './modules/notice/index.ts';
 import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
+import { advisoryLocks } from './platform/advisory-locks.ts';
 import { type Actor, recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
@@ -40,9 +41,6 @@ export interface DemoResult {
 
 type DemoCtx = Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>;
 
-/** One demo at a time: a second click while the first runs waits for it and then finds its incident. */
-const DEMO_LOCK = 7_317_006;
-
 /**
  * Loads the demo, or completes and returns the one loaded before: every step finds what an earlier run made
  * (the incident marked as demo, imports by file hash, the campaign by name, the published notice, inbox
@@ -54,11 +52,11 @@ export async function createDemo(
   onProgress?: (file: string, progress: ImportProgress) => void,
 ): Promise<DemoResult> {
   return ctx.db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(${DEMO_LOCK})`.execute(conn);
+    await sql`SELECT pg_advisory_lock(${advisoryLocks.demo})`.execute(conn);
     try {
       return await loadDemo(ctx, actor, onProgress);
     } finally {
-      await sql`SELECT pg_advisory_unlock(${DEMO_LOCK})`.execute(conn);
+      await sql`SELECT pg_advisory_unlock(${advisoryLocks.demo})`.execute(conn);
     }
   });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import { advisoryLocks } from '../platform/advisory-locks.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import type { Db } from './database.ts';
 
@@ -11,7 +12,6 @@ import type { Db } from './database.ts';
  * and find nothing left to do.
  */
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const LOCK_ID = 7_317_001; // arbitrary, fixed: "candor migrations"
 
 export interface Migration {
   name: string;
@@ -32,7 +32,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export async function migrate(db: Db, logger: Logger): Promise<string[]> {
   const migrations = listMigrations();
   return db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(${LOCK_ID})`.execute(conn);
+    await sql`SELECT pg_advisory_lock(${advisoryLocks.migrations})`.execute(conn);
     try {
       await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
         name text PRIMARY KEY,
@@ -55,7 +55,7 @@ export async function migrate(db: Db, logger: Logger): Promise<string[]> {
       }
       return applied;
     } finally {
-      await sql`SELECT pg_advisory_unlock(${LOCK_ID})`.execute(conn);
+      await sql`SELECT pg_advisory_unlock(${advisoryLocks.migrations})`.execute(conn);
     }
   });
 }

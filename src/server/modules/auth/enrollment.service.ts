@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { SessionStage } from '../../db/schema.ts';
+import { advisoryLocks } from '../../platform/advisory-locks.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -44,7 +45,7 @@ export async function issueSetupLink(
  */
 export async function issueBootstrapLinkIfEmpty(deps: Pick<Deps, 'db' | 'config'>) {
   return deps.db.transaction().execute(async (tx) => {
-    await sql`SELECT pg_advisory_xact_lock(7317005)`.execute(tx);
+    await sql`SELECT pg_advisory_xact_lock(${advisoryLocks.firstAdmin})`.execute(tx);
     if (await hasAdmin(tx)) return null;
     return issueSetupLink(tx, deps.config, null, 'bootstrap');
   });
@@ -95,7 +96,7 @@ export async function completeSetup(
     let userId = link.user_id;
     let isCompanyNamed = false;
     if (link.purpose === 'bootstrap') {
-      await sql`SELECT pg_advisory_xact_lock(7317005)`.execute(tx);
+      await sql`SELECT pg_advisory_xact_lock(${advisoryLocks.firstAdmin})`.execute(tx);
       if (await hasAdmin(tx))
         throw new AppError('link_invalid', 'This installation already has an admin. Ask them to invite you.');
       const created = await tx

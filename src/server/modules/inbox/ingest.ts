@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db, Executor } from '../../db/database.ts';
+import { hashedAdvisoryKey } from '../../platform/advisory-locks.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
@@ -172,7 +173,7 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
   try {
     return await db.transaction().execute(async (tx) => {
       // Serializes messages of one sender and channel: two arriving at once must not open two threads.
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inbox:${message.channel}:${senderIdx.toString('hex')}`}, 0))`.execute(
+      await sql`SELECT pg_advisory_xact_lock(${hashedAdvisoryKey('inboxSender', `${message.channel}:${senderIdx.toString('hex')}`)})`.execute(
         tx,
       );
       const open = await tx

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { advisoryLockClasses } from '../../platform/advisory-locks.ts';
 import type { Actor } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { type ImportRequest, resumeImport, runImport } from './import-runner.ts';
@@ -54,9 +55,14 @@ export function createImportJobs(deps: Deps) {
         const isFree = await deps.db.connection().execute(async (conn) => {
           const probe = await sql<{
             free: boolean;
-          }>`SELECT pg_try_advisory_lock(7317100, hashtext(${job.incident_id})) AS free`.execute(conn);
+          }>`SELECT pg_try_advisory_lock(${advisoryLockClasses.importPerIncident}, hashtext(${job.incident_id})) AS free`.execute(
+            conn,
+          );
           const free = probe.rows[0]?.free === true;
-          if (free) await sql`SELECT pg_advisory_unlock(7317100, hashtext(${job.incident_id}))`.execute(conn);
+          if (free)
+            await sql`SELECT pg_advisory_unlock(${advisoryLockClasses.importPerIncident}, hashtext(${job.incident_id}))`.execute(
+              conn,
+            );
           return free;
         });
         if (!isFree) continue;

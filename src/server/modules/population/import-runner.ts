@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { dbOnClient, poolOf } from '../../db/database.ts';
 import type { ImportStatus } from '../../db/schema.ts';
+import { advisoryLockClasses } from '../../platform/advisory-locks.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -60,7 +61,7 @@ type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'> & {
   config?: Pick<PlatformContext['config'], 'CANDOR_IMPORT_THREADS' | 'CANDOR_IMPORT_THREADS_FROM'>;
 };
 
-const LOCK_CLASS = 7_317_100;
+const LOCK_CLASS = advisoryLockClasses.importPerIncident;
 
 function sourceOf(
   deps: Deps,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SetupLinkResponse, UserSummary } from '../../../shared/contracts/users.ts';
 import type { Role } from '../../../shared/permissions.ts';
 import type { Executor } from '../../db/database.ts';
+import { advisoryLocks } from '../../platform/advisory-locks.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -194,7 +195,7 @@ async function lockUser(tx: Executor, userId: string) {
 
 async function assertAnotherAdmin(tx: Executor, userId: string): Promise<void> {
   // Serialize last-admin checks so two concurrent demotions cannot both pass.
-  await sql`SELECT pg_advisory_xact_lock(7317004)`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(${advisoryLocks.lastAdmin})`.execute(tx);
   if ((await repo.countActiveAdmins(tx, userId)) === 0) {
     throw new AppError('conflict', 'This is the last admin. Make someone else an admin first.');
   }

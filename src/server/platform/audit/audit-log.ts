@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { ActorType, AuditOutcome, AuditRow } from '../../db/schema.ts';
+import { advisoryLocks } from '../advisory-locks.ts';
 
 /**
  * The tamper-evident audit log. Entries are written in the caller's transaction (so an audited change and
@@ -31,12 +32,11 @@ export interface AuditEntry {
 }
 
 export const GENESIS_HASH = Buffer.alloc(32);
-const APPEND_LOCK = 7_317_003;
 
 export const systemActor: Actor = { type: 'system', id: null, label: 'candor' };
 
 export async function recordAudit(tx: Executor, entry: AuditEntry): Promise<{ seq: number }> {
-  await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(${advisoryLocks.auditAppend})`.execute(tx);
   const last = await tx
     .selectFrom('audit_log')
     .select(['seq', 'hash'])

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
+import { advisoryLocks } from '../advisory-locks.ts';
 import { DecryptionError, keyIdOf, open, seal } from './envelope.ts';
 import { type MasterKeyRing, readKeyFile } from './master-keys.ts';
 
@@ -166,7 +167,7 @@ export interface RotationResult {
  */
 export async function rotateDataKeys(tx: Executor, ring: MasterKeyRing): Promise<RotationResult> {
   // Serialize concurrent rotations.
-  await sql`SELECT pg_advisory_xact_lock(7317002)`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(${advisoryLocks.dataKeyRotation})`.execute(tx);
   const rows = await tx.selectFrom('data_keys').selectAll().forUpdate().execute();
   let rewrapped = 0;
   for (const row of rows) {
