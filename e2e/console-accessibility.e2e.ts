@@ -32,7 +32,7 @@ async function visit(page: Page, url: string, name: string, titles: Map<string, 
       throw error;
     });
   // Loaders gone: the page shows its data, not a skeleton.
-  await page.waitForFunction(() => document.querySelectorAll('.mantine-Loader-root').length === 0);
+  await expect.poll(() => page.locator('.mantine-Loader-root').count(), { timeout: 15_000 }).toBe(0);
   await page.screenshot({ path: path.join(shotsDir, `console-${name}.png`), fullPage: true });
   await expectAccessible(page, name);
   const title = await page.title();
