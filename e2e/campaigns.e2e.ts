@@ -167,7 +167,7 @@ describe('notice campaigns in the console', () => {
     await choose(page, 'Channel', 'SMS');
     await page.getByText(/^\d segments? · GSM-7 · \d+ characters$/).waitFor();
     await choose(page, 'Locale', 'es');
-    await page.getByText(/un incidente de seguridad afectó a sus datos/).waitFor();
+    await page.getByText(/un incidente de seguridad afectó a tus datos/).waitFor();
     await shot(page, 'preview-sms');
 
     // For a real person found by exact email (audited), then a test to the author's own address.
@@ -202,6 +202,10 @@ describe('notice campaigns in the console', () => {
     for (const name of ['identity', 'credentials', 'general']) {
       const card = variantCard(legalPage, name);
       await card.getByRole('button', { name: `Approve version 1 of ${name}` }).click();
+      // The dialog shows what the consistency check found on this variant before legal confirms.
+      const dialog = legalPage.getByRole('dialog', { name: `Approve version 1 of “${name}”?` });
+      await dialog.getByText(/The consistency check found nothing/).waitFor();
+      await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
       await card.getByText(`Approved by ${legal.email} at version 1`, { exact: false }).waitFor();
     }
     await legalPage.getByRole('status').filter({ hasText: 'Ready to start' }).waitFor();

@@ -122,7 +122,7 @@ describe('what people are told agrees with the data', () => {
     // The incident's public title, apart from its internal one.
     await page.goto(`${origin}/incidents/${incidentId}`);
     await page.getByRole('button', { name: 'Edit details' }).click();
-    expect(await page.getByLabel('Public title (English)').inputValue()).toBe(
+    expect(await page.getByLabel('Public name (English)').inputValue()).toBe(
       'Security incident affecting customer data',
     );
     await shot(page, 'incident-public-title');

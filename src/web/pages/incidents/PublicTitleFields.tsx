@@ -19,7 +19,7 @@ export function PublicTitleFields({
     <div>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput
-          label="Public title (English)"
+          label="Public name (English)"
           placeholder={neutralPublicTitle.en}
           value={value.en ?? ''}
           onChange={(e) => onChange({ ...value, en: e.currentTarget.value })}
@@ -27,7 +27,7 @@ export function PublicTitleFields({
           error={error}
         />
         <TextInput
-          label="Public title (Spanish)"
+          label="Public name (Spanish)"
           placeholder={neutralPublicTitle.es}
           value={value.es ?? ''}
           onChange={(e) => onChange({ ...value, es: e.currentTarget.value })}
