@@ -29,6 +29,20 @@ import { measureLookups } from './support/lookup-timing.ts';
 import { nginxBinary, startNginx } from './support/nginx.ts';
 import { ensureWrk, runWrk, type WrkResult } from './support/wrk.ts';
 
+/** User + system CPU seconds of a process so far (Linux /proc), or null where that cannot be read. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -109,9 +123,9 @@ try {
   if (!Buffer.from(await check.arrayBuffer()).equals(body))
     throw new Error('the bare server sends other bytes');
 
-  const targets: Array<{ label: string; url: string }> = [
-    { label: 'bare Node http', url: `${bareBase}${noticePath}` },
-    { label: 'candor serve', url: `${candorBase}${noticePath}` },
+  const targets: Array<{ label: string; url: string; pid?: number | undefined }> = [
+    { label: 'bare Node http', url: `${bareBase}${noticePath}`, pid: bare.process.pid },
+    { label: 'candor serve', url: `${candorBase}${noticePath}`, pid: candor.process.pid },
   ];
   const nginx = nginxBinary();
   if (nginx) {
@@ -131,11 +145,19 @@ try {
   const wrkOptions = { threads, connections, headers: acceptLanguage };
   for (const target of targets) await runWrk(target.url, { ...wrkOptions, seconds: 3 });
   const results = new Map<string, WrkResult[]>(targets.map((t) => [t.label, []]));
+  // CPU time the server process spent per answer: less sensitive than requests/s to what else the machine
+  // runs meanwhile (wrk itself, other processes), since time waiting for a core is not counted.
+  const cpuPerRequest = new Map<string, number[]>(targets.map((t) => [t.label, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
       note(`round ${round + 1}/${rounds}: ${target.label}, ${seconds} s, ${connections} connections…`);
-      results.get(target.label)!.push(await runWrk(target.url, { ...wrkOptions, seconds }));
+      const cpuBefore = cpuSecondsOf(target.pid);
+      const result = await runWrk(target.url, { ...wrkOptions, seconds });
+      const cpuAfter = cpuSecondsOf(target.pid);
+      results.get(target.label)!.push(result);
+      if (cpuBefore !== null && cpuAfter !== null)
+        cpuPerRequest.get(target.label)!.push(((cpuAfter - cpuBefore) * 1e6) / result.requests);
     }
   }
   const mean = (list: WrkResult[], pick: (r: WrkResult) => number) =>
@@ -161,15 +183,22 @@ try {
   say(
     `  notice page                     ${fmt(body.length)} bytes, ${Object.keys(headers).length + 3} headers (date, connection, content-length included)`,
   );
+  const cpu = (label: string) => {
+    const list = cpuPerRequest.get(label)!;
+    return list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null;
+  };
   for (const target of targets) {
     const list = results.get(target.label)!;
+    const perRequest = cpu(target.label);
+    const cpuNote = perRequest === null ? '' : `; server CPU ${fmt(perRequest, 1)} µs/request`;
+    const p99 = fmt(
+      mean(list, (r) => r.latencyP99Ms),
+      2,
+    );
     say(
       `  ${target.label.padEnd(30)}  ${fmt(rps(target.label)).padStart(8)} req/s   (rounds: ${list
         .map((r) => fmt(r.requestsPerSecond))
-        .join(', ')}; p99 ${fmt(
-        mean(list, (r) => r.latencyP99Ms),
-        2,
-      )} ms)`,
+        .join(', ')}; p99 ${p99} ms${cpuNote})`,
     );
   }
   const ratios = results
@@ -180,6 +209,12 @@ try {
       .map((r) => fmt(r, 2))
       .join(', ')}; goal ≥ 0.50×)`,
   );
+  const candorCpu = cpu('candor serve');
+  const bareCpu = cpu('bare Node http');
+  if (candorCpu !== null && bareCpu !== null)
+    say(
+      `  CPU per request, bare / candor  ${fmt(bareCpu / candorCpu, 2)}×   (the same ratio, measured in CPU time)`,
+    );
   if (nginx)
     say(`  ratio candor / nginx            ${fmt(rps('candor serve') / rps('nginx'), 2)}×   (for reference)`);
   if (lookups) {
