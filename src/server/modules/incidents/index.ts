@@ -3,6 +3,7 @@ import { incidentsRoutes } from './incidents.routes.ts';
 import * as service from './incidents.service.ts';
 
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
+export { incidentTitles } from './incidents.repository.ts';
 export { effectiveEntity } from './incidents.service.ts';
 export { type IncidentPublicFacts, incidentBySlug, incidentPublicFacts } from './public-facts.ts';
 export { slugFromTitle } from './public-slug.ts';

@@ -16,4 +16,4 @@ export function createUsersModule(ctx: Pick<PlatformContext, 'db' | 'config'>) {
   };
 }
 
-export { staffNames } from './users.repository.ts';
+export { isAssignableStaff, listAssignableStaff, staffNames } from './users.repository.ts';

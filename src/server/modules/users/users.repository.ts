@@ -55,3 +55,33 @@ export async function staffNames(
     .execute();
   return new Map(rows.map((r) => [r.id, staffLabel(r)]));
 }
+
+/** The roles that answer the support inbox: who a thread can be assigned to. */
+const inboxRoles = ['agent', 'admin'] as const;
+type InboxRole = (typeof inboxRoles)[number];
+
+/** Active agents and admins by name, for the inbox's assignee picker (agents may not list staff). */
+export async function listAssignableStaff(
+  db: Executor,
+): Promise<Array<{ id: string; name: string; role: InboxRole }>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'role'])
+    .where('status', '=', 'active')
+    .where('role', 'in', [...inboxRoles])
+    .orderBy('display_name')
+    .execute();
+  return rows.map((u) => ({ id: u.id, name: staffLabel(u), role: u.role as InboxRole }));
+}
+
+/** Whether this account may be assigned an inbox thread: active, and an agent or an admin. */
+export async function isAssignableStaff(db: Executor, id: string): Promise<boolean> {
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where('role', 'in', [...inboxRoles])
+    .executeTakeFirst();
+  return user !== undefined;
+}
