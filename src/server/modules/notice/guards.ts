@@ -2,7 +2,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
-import { purgeRateLimits } from '../../platform/http/rate-limit-store.ts';
 
 /**
  * What stands between the public forms and abuse: a per-request form token (the form was fetched from our
@@ -144,18 +143,11 @@ export async function currentCount(db: Db, crypto: Signer, scope: string, key: s
 }
 
 /**
- * About one spend in this many also drops expired counters and marks: a lone `candor serve` (no worker
- * purging every minute) must not keep one row per lookup for ever. Random, so it says nothing about the input.
- */
-const PURGE_EVERY = 1_000;
-
-/**
  * Marks a one-time value (a solved challenge, a form token) as spent; false if it already was. The mark is a
  * row of `rate_limits` (a keyed hash of the value, never the value), so every process sees it, and it
- * expires after `ttlMs` (purged with the counters).
+ * expires after `ttlMs` (the job `platform.purge-rate-limits`, which every `serve` runs, removes it).
  */
 export async function spendOnce(db: Db, crypto: Signer, value: string, ttlMs: number): Promise<boolean> {
-  if (Math.random() * PURGE_EVERY < 1) void purgeRateLimits(db).catch(() => undefined);
   const result = await sql<{ hits: number }>`
     INSERT INTO rate_limits (key, hits, window_ends)
     VALUES (${crypto.blindIndex('rate_limit', `public|spent\0${value}`)}, 1, now() + make_interval(secs => ${ttlMs / 1000}))
