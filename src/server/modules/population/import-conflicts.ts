@@ -6,7 +6,8 @@ const IMPORT_SPAN = 2 ** 32;
 
 /**
  * Conflicts each import brought, by import id. Resolution is recomputed for the whole incident, so the
- * count it returns (`imports.conflicts_found`) is the incident's, not the import's. A conflict pairs two
+ * count it returns is the incident's, not the import's; `imports.conflicts_found` keeps the import's own
+ * as of its end, and lists recount them (a later decision may settle some). A conflict pairs two
  * records `rn_a < rn_b`; imports take increasing `rn_base`, so the newer record `rn_b` names the import
  * that found it: every conflict counts once, for the file that brought the clash. Decided ones count too
  * (the import found them). Walks `resolution_conflicts_rn_b_idx` (0009), one group per import.

@@ -9,6 +9,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { appendTimeline } from '../incidents/index.ts';
 import { caseRuleForImport } from './customer-id-rule.ts';
+import { conflictsByImport } from './import-conflicts.ts';
 import { parseIntoRecords, stagingTable } from './import-parse.ts';
 import { previewSource, sha256File } from './import-preview.ts';
 import {
@@ -353,12 +354,21 @@ async function finishImport(
       progress.update({ phase: 'resolving', detail }),
     );
     const tx = dbOnClient(write);
+    // Resolution covers the whole incident: its conflict count is the incident's. This file's own are
+    // those whose newer record it brought (import-conflicts.ts).
+    const { rn_base } = await tx
+      .selectFrom('imports')
+      .select('rn_base')
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+    const ownConflicts =
+      (await conflictsByImport(tx, request.incidentId, [{ id: importId, rn_base }])).get(importId) ?? 0;
     await tx
       .updateTable('imports')
       .set({
         status: 'done' satisfies ImportStatus,
         people_after: result.people,
-        conflicts_found: result.conflicts,
+        conflicts_found: ownConflicts,
         finished_at: new Date(),
         updated_at: new Date(),
       })
@@ -380,14 +390,15 @@ async function finishImport(
         accepted: Number(job.accepted),
         rejected: Number(job.rejected),
         people: result.people,
-        conflicts: result.conflicts,
+        conflicts: ownConflicts,
+        incidentConflicts: result.conflicts,
       },
     });
     await appendTimeline(tx, {
       incidentId: request.incidentId,
       kind: 'import',
       actor: request.actor,
-      summary: `Import of ${job.file_name} finished: ${Number(job.accepted).toLocaleString('en-US')} records accepted, ${Number(job.rejected).toLocaleString('en-US')} rejected; ${result.people.toLocaleString('en-US')} affected people (${result.conflicts} conflicts to review). Obligations recomputed.`,
+      summary: `Import of ${job.file_name} finished: ${Number(job.accepted).toLocaleString('en-US')} records accepted, ${Number(job.rejected).toLocaleString('en-US')} rejected; ${result.people.toLocaleString('en-US')} affected people; ${ownConflicts.toLocaleString('en-US')} conflicts from this file (${result.conflicts.toLocaleString('en-US')} in the incident to review). Obligations recomputed.`,
       details: {
         importId,
         accepted: Number(job.accepted),
