@@ -161,7 +161,7 @@ describe('incident workspace and obligations', () => {
     await decide.waitFor({ state: 'hidden' });
     const decision = euIndividuals.getByRole('group', { name: 'Decision' });
     await decision.getByText(reasons).waitFor();
-    expect(await decision.textContent()).toContain(`Marked not required by ${admin.email}`);
+    expect(await decision.textContent()).toContain(`Marked not required by ${admin.displayName}`);
     expect(await euIndividuals.getByText('Not required', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByRole('group', { name: 'Not required' }).textContent()).toContain('1');
     await euIndividuals.getByRole('button', { name: 'Details' }).click();
