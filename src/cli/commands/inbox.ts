@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createInboxModule } from '../../server/modules/inbox/index.ts';
+import type { InboxCliThread } from '../../shared/contracts/inbox.ts';
 import { cliActor, fail, printJson, withRuntime } from '../runtime.ts';
 
 const STATUSES = ['open', 'pending', 'solved'];
@@ -31,7 +32,7 @@ export function registerInboxCommands(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) fail(new Error('--limit must be a positive whole number'));
       const threads = await withRuntime(async (runtime) => {
         const module = createInboxModule(runtime.ctx, { kick: () => {} });
-        const rows: Array<Record<string, unknown>> = [];
+        const rows: InboxCliThread[] = [];
         let cursor: string | undefined;
         do {
           const page = await module.service.list(
@@ -67,7 +68,7 @@ export function registerInboxCommands(program: Command): void {
       for (const t of threads) {
         process.stdout.write(
           `${String(t.priority).padStart(3)}  ${String(t.status).padEnd(7)} ${String(t.channel).padEnd(5)} ${t.id}  ${
-            (t.topics as string[]).join(',') || '-'
+            t.topics.join(',') || '-'
           }${t.personLinked ? `  affected${t.verified ? ', verified' : ''}` : ''}\n`,
         );
       }

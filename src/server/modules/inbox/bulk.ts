@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import type { BulkReplyInput, BulkReplyResult } from '../../../shared/contracts/inbox.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { notFound } from '../../platform/errors.ts';
+import { actorUserId, type Deps, type Meta } from './inbox.deps.ts';
 import { type FactsMemo, factsFor, macroContext, renderMacro } from './macros.service.ts';
-import {
-  askSatisfaction,
-  type Deps,
-  filtered,
-  type ListQuery,
-  lockThreadRows,
-  type Meta,
-  sendReply,
-} from './threads.service.ts';
+import { askSatisfaction, sendReply } from './thread-reply.service.ts';
+import { lockThreads, markAnswered, unsolvedThreadIds } from './threads.repository.ts';
+import { threadFilterOf } from './threads-list.service.ts';
 
 /**
  * One answer to many threads: every thread matching the filter (or the ids given) gets the macro filled in
@@ -23,15 +18,10 @@ const BATCH = 200;
 
 export async function bulkReply(
   deps: Deps,
-  input: {
-    filter: Omit<ListQuery, 'limit' | 'cursor'> | { threadIds: string[] };
-    macroId: string;
-    close: boolean;
-    bulkId?: string | undefined;
-  },
+  input: BulkReplyInput,
   meta: Meta,
   onProgress?: (done: number, total: number) => void,
-) {
+): Promise<BulkReplyResult> {
   const macro = await deps.db
     .selectFrom('inbox_macros')
     .select(['id', 'subject', 'body'])
@@ -39,23 +29,17 @@ export async function bulkReply(
     .executeTakeFirst();
   if (!macro) throw notFound('The macro');
   const bulkId = input.bulkId ?? randomUUID();
-  const actorId = meta.actor.type === 'user' ? meta.actor.id : null;
   const ids =
     'threadIds' in input.filter
       ? input.filter.threadIds
-      : (
-          await filtered(deps.db, deps.crypto, input.filter, actorId)
-            .select('t.id')
-            .where('t.status', '<>', 'solved')
-            .execute()
-        ).map((r) => r.id);
+      : await unsolvedThreadIds(deps.db, threadFilterOf(deps.crypto, input.filter, actorUserId(meta)));
   const memo: FactsMemo = { incidents: new Map() };
   let replied = 0;
   let skipped = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
     await deps.db.transaction().execute(async (tx) => {
-      const rows = await lockThreadRows(tx, batch);
+      const rows = await lockThreads(tx, batch);
       const sentTo: string[] = [];
       for (const row of rows) {
         const { context } = macroContext(await factsFor(deps, row, memo));
@@ -69,17 +53,7 @@ export async function bulkReply(
         } else skipped += 1;
       }
       skipped += batch.length - rows.length;
-      if (sentTo.length > 0) {
-        await tx
-          .updateTable('inbox_threads')
-          .set({
-            first_response_at: sql<Date>`coalesce(first_response_at, now())`,
-            status: input.close ? 'solved' : 'pending',
-            solved_at: input.close ? sql<Date>`coalesce(solved_at, now())` : null,
-          })
-          .where('id', 'in', sentTo)
-          .execute();
-      }
+      await markAnswered(tx, sentTo, input.close ? 'solved' : 'pending');
     });
     onProgress?.(Math.min(ids.length, i + BATCH), ids.length);
   }

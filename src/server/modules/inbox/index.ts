@@ -1,10 +1,12 @@
+import type { ThreadListQuery } from '../../../shared/contracts/inbox.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { inboundRoutes, supportMailbox } from './inbound.ts';
+import type { Meta } from './inbox.deps.ts';
 import { inboxRoutes } from './inbox.routes.ts';
 import { type InboundMessage, ingest } from './ingest.ts';
 import { listMacros, type MacroInput, saveMacro } from './macros.service.ts';
 import { satisfactionRoutes } from './satisfaction.ts';
-import * as threads from './threads.service.ts';
+import { listThreads } from './threads-list.service.ts';
 
 export type { InboundMessage, IngestResult } from './ingest.ts';
 
@@ -26,10 +28,10 @@ export function createInboxModule(
     /** The support mailbox for the inbound SMTP listener. */
     mailbox: () => supportMailbox(ctx),
     service: {
-      list: (query: threads.ListQuery, meta: threads.Meta) => threads.listThreads(deps, query, meta),
+      list: (query: ThreadListQuery, meta: Meta) => listThreads(deps, query, meta),
       macros: () => listMacros(ctx.db),
       /** Creates a saved answer (checked against the variables a macro may use). */
-      createMacro: (input: MacroInput, meta: threads.Meta) => saveMacro(ctx.db, null, input, meta),
+      createMacro: (input: MacroInput, meta: Meta) => saveMacro(ctx.db, null, input, meta),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import { type InboxSettings, inboxSettings } from '../../../shared/contracts/inbox.ts';
 import type { Db, Executor } from '../../db/database.ts';
 import { hashedAdvisoryKey } from '../../platform/advisory-locks.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
@@ -11,6 +11,7 @@ import {
   blindLookup,
   findPersonAnywhere,
   findPersonPn,
+  jurisdictionOf,
   normalizeEmail,
   normalizePhone,
 } from '../population/index.ts';
@@ -31,19 +32,11 @@ export const ATTACHMENT_CONTEXT = 'inbox_attachments.data';
 export const FILENAME_CONTEXT = 'inbox_attachments.filename';
 export const MAX_VERIFY_ATTEMPTS = 5;
 
-export const inboxSettingsSchema = z.object({
-  slaHours: z.object({
-    web: z.number().min(0.25).max(720),
-    email: z.number().min(0.25).max(720),
-    sms: z.number().min(0.25).max(720),
-  }),
-});
-export type InboxSettings = z.infer<typeof inboxSettingsSchema>;
 export const INBOX_SETTINGS_KEY = 'inbox_settings';
 export const defaultInboxSettings: InboxSettings = { slaHours: { web: 24, email: 24, sms: 8 } };
 
 export function readInboxSettings(db: Executor): Promise<InboxSettings> {
-  return readSetting(db, INBOX_SETTINGS_KEY, inboxSettingsSchema, defaultInboxSettings);
+  return readSetting(db, INBOX_SETTINGS_KEY, inboxSettings, defaultInboxSettings);
 }
 
 export interface InboundAttachment {
@@ -155,16 +148,7 @@ export async function ingest(deps: Deps, message: InboundMessage): Promise<Inges
       )
     : await findPersonAnywhere(db, crypto, by);
   const incidentId = person?.incidentId ?? message.incidentId ?? null;
-  const jurisdiction = person
-    ? ((
-        await db
-          .selectFrom('people')
-          .select('jurisdiction')
-          .where('incident_id', '=', person.incidentId)
-          .where('pn', '=', person.pn)
-          .executeTakeFirst()
-      )?.jurisdiction ?? null)
-    : null;
+  const jurisdiction = person ? await jurisdictionOf(db, person.incidentId, person.pn) : null;
   const found = classify(`${subject ?? ''}\n${body}`, await enabledRules(db));
   const settings = await readInboxSettings(db);
   const terms = searchTerms(crypto, `${subject ?? ''} ${message.name ?? ''} ${body}`);

@@ -1,10 +1,11 @@
+import type { Macro, MacroInput, MacroLocale, RenderedMacro } from '../../../shared/contracts/inbox.ts';
 import { publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import {
-  CODE_CONTEXT,
+  assignedActivationCode,
   checkTextTemplate,
   compileTextTemplate,
   guidanceFor,
@@ -14,7 +15,11 @@ import { type IncidentPublicFacts, incidentPublicFacts } from '../incidents/inde
 import { readBranding } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { staffNames } from '../users/index.ts';
-import { type Deps, type Meta, type ThreadRow, threadForMacro } from './threads.service.ts';
+import type { Deps, Meta } from './inbox.deps.ts';
+import { threadFound } from './thread-view.ts';
+import { findThread, type ThreadRecord } from './threads.repository.ts';
+
+export type { MacroInput } from '../../../shared/contracts/inbox.ts';
 
 /**
  * Saved answers. Liquid in the notices' sandbox, per locale, checked at save time against the variables a
@@ -30,13 +35,6 @@ export const macroSample = {
   link: 'https://example.com/n/incident',
   company: { name: 'Example' },
 };
-
-export interface MacroInput {
-  name: string;
-  locale: 'en' | 'es';
-  subject?: string | null | undefined;
-  body: string;
-}
 
 function check(input: MacroInput): void {
   const problems = [
@@ -67,11 +65,12 @@ function dto(
     updated_at: Date;
   },
   names: Map<string, string> = new Map(),
-) {
+): Macro {
   return {
     id: r.id,
     name: r.name,
-    locale: r.locale,
+    // Saved only through macroRequest, which takes "en" or "es".
+    locale: r.locale as MacroLocale,
     subject: r.subject,
     body: r.body,
     // Who last changed it, by current name (macros saved before names were recorded carry a role).
@@ -80,7 +79,7 @@ function dto(
   };
 }
 
-export async function listMacros(db: Db) {
+export async function listMacros(db: Db): Promise<{ macros: Macro[] }> {
   const rows = await db.selectFrom('inbox_macros').selectAll().orderBy('name').orderBy('locale').execute();
   const names = await staffNames(
     db,
@@ -89,7 +88,7 @@ export async function listMacros(db: Db) {
   return { macros: rows.map((r) => dto(r, names)) };
 }
 
-export async function saveMacro(db: Db, id: string | null, input: MacroInput, meta: Meta) {
+export async function saveMacro(db: Db, id: string | null, input: MacroInput, meta: Meta): Promise<Macro> {
   check(input);
   return db.transaction().execute(async (tx) => {
     const values = {
@@ -199,16 +198,16 @@ export function missingIn(macro: { subject: string | null; body: string }, withh
   return withheld.filter((name) => source.includes(name));
 }
 
-/** The facts a macro may use for one thread, read (and decrypted) only when the requester is verified. */
 /** What every thread of one bulk reply shares: read once, not once per thread. */
 export interface FactsMemo {
   branding?: ReturnType<typeof readBranding>;
   incidents: Map<string, Promise<IncidentPublicFacts | undefined>>;
 }
 
+/** The facts a macro may use for one thread, read (and decrypted) only when the requester is verified. */
 export async function factsFor(
   deps: Deps,
-  row: ThreadRow,
+  row: ThreadRecord,
   memo: FactsMemo = { incidents: new Map() },
 ): Promise<MacroContextFacts> {
   memo.branding ??= readBranding(deps.db);
@@ -233,33 +232,34 @@ export async function factsFor(
     activationCode: null,
   };
   if (!base.verified || !row.incident_id || row.pn === null) return base;
-  const contact = (await contactsFor(deps.db, deps.crypto, row.incident_id, [row.pn])).get(row.pn);
-  const code = await deps.db
-    .selectFrom('activation_codes')
-    .innerJoin('campaigns', 'campaigns.id', 'activation_codes.campaign_id')
-    .select('activation_codes.code_sealed')
-    .where('campaigns.incident_id', '=', row.incident_id)
-    .where('activation_codes.assigned_pn', '=', row.pn)
-    .limit(1)
-    .executeTakeFirst();
+  const [contacts, activationCode] = await Promise.all([
+    contactsFor(deps.db, deps.crypto, row.incident_id, [row.pn]),
+    assignedActivationCode(deps.db, deps.crypto, row.incident_id, row.pn),
+  ]);
+  const contact = contacts.get(row.pn);
   return {
     ...base,
     firstName: contact?.firstName ?? null,
     categories: contact ? categoriesOf(contact.categories) : [],
     jurisdiction: contact?.jurisdiction || null,
-    activationCode: code ? await deps.crypto.decrypt(code.code_sealed, CODE_CONTEXT) : null,
+    activationCode,
   };
 }
 
 /** A macro filled in for a thread, for the agent to edit before sending. */
-export async function renderForThread(deps: Deps, macroId: string, threadId: string, meta: Meta) {
+export async function renderForThread(
+  deps: Deps,
+  macroId: string,
+  threadId: string,
+  meta: Meta,
+): Promise<RenderedMacro> {
   const macro = await deps.db
     .selectFrom('inbox_macros')
     .selectAll()
     .where('id', '=', macroId)
     .executeTakeFirst();
   if (!macro) throw notFound('The macro');
-  const row = await threadForMacro(deps.db, threadId);
+  const row = threadFound(await findThread(deps.db, threadId));
   const facts = await factsFor(deps, row);
   const { context, withheld } = macroContext(facts);
   const rendered = renderMacro(macro, context);

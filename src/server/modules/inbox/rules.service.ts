@@ -1,20 +1,18 @@
 import { sql } from 'kysely';
+import type {
+  InboxSettings,
+  InboxStats,
+  TopicRule,
+  TopicRuleInput,
+} from '../../../shared/contracts/inbox.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { writeSetting } from '../../platform/settings/settings.ts';
-import { forgetRules, INBOX_SETTINGS_KEY, type InboxSettings, readInboxSettings } from './ingest.ts';
-import type { Meta } from './threads.service.ts';
+import type { Meta } from './inbox.deps.ts';
+import { forgetRules, INBOX_SETTINGS_KEY, readInboxSettings } from './ingest.ts';
 
 /** Topic rules, SLA targets and the inbox's figures: what agents and admins tune. */
-export interface RuleInput {
-  topic: string;
-  label: string;
-  keywords: string[];
-  weight: number;
-  dsrKind: 'access' | 'deletion' | null;
-  enabled: boolean;
-}
 
 function dto(r: {
   id: string;
@@ -26,7 +24,7 @@ function dto(r: {
   enabled: boolean;
   updated_by: string;
   updated_at: Date;
-}) {
+}): TopicRule {
   return {
     id: r.id,
     topic: r.topic,
@@ -40,11 +38,16 @@ function dto(r: {
   };
 }
 
-export async function listRules(db: Db) {
+export async function listRules(db: Db): Promise<{ rules: TopicRule[] }> {
   return { rules: (await db.selectFrom('inbox_rules').selectAll().orderBy('topic').execute()).map(dto) };
 }
 
-export async function saveRule(db: Db, id: string | null, input: RuleInput, meta: Meta) {
+export async function saveRule(
+  db: Db,
+  id: string | null,
+  input: TopicRuleInput,
+  meta: Meta,
+): Promise<TopicRule> {
   const keywords = [...new Set(input.keywords.map((k) => k.trim().toLowerCase()).filter(Boolean))];
   if (keywords.length === 0) throw new AppError('bad_request', 'Give the rule at least one keyword.');
   const values = {
@@ -114,7 +117,7 @@ export async function setSettings(db: Db, settings: InboxSettings, meta: Meta): 
   return settings;
 }
 
-export async function inboxStats(db: Db) {
+export async function inboxStats(db: Db): Promise<InboxStats> {
   const days = await sql<{ day: string; received: string; answered: string }>`
     WITH d AS (SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, '1 day')::date AS day)
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day,

@@ -12,6 +12,7 @@ import { isValidZone } from './deadlines.ts';
 import * as service from './obligations.service.ts';
 import { buildReport, renderReportPdf } from './report.ts';
 import type { RulesData } from './rules/load.ts';
+import { regimeRule } from './rules/schema.ts';
 
 const reportQuery = z.object({
   format: z.enum(['json', 'pdf']).default('json'),
@@ -19,6 +20,14 @@ const reportQuery = z.object({
     .string()
     .regex(/^[A-Z]{2}(-[A-Z0-9]{1,12})*$/, 'A regime id looks like US-CA or EU.')
     .optional(),
+});
+
+/** The rules data as loaded (checked against the same schema at start), with the disclaimer. */
+const rulesResponse = z.object({
+  version: z.string(),
+  derivedFrom: z.string(),
+  disclaimer: z.string(),
+  regimes: z.array(regimeRule),
 });
 
 export function obligationsRoutes(
@@ -132,11 +141,15 @@ export function obligationsRoutes(
         return readCompanyProfile(deps.db);
       },
     );
-    app.get('/api/obligations/rules', { config: read, schema: { tags } }, async () => ({
-      version: rules.version,
-      derivedFrom: rules.derivedFrom,
-      disclaimer: contract.NOT_LEGAL_ADVICE,
-      regimes: rules.regimes,
-    }));
+    app.get(
+      '/api/obligations/rules',
+      { config: read, schema: { tags, response: { 200: rulesResponse } } },
+      async () => ({
+        version: rules.version,
+        derivedFrom: rules.derivedFrom,
+        disclaimer: contract.NOT_LEGAL_ADVICE,
+        regimes: rules.regimes,
+      }),
+    );
   };
 }

@@ -159,3 +159,14 @@ export async function findPersonAnywhere(
     .executeTakeFirst();
   return row ? { incidentId: row.incident_id, pn: row.pn } : null;
 }
+
+/** Where an affected person lives (the jurisdiction their records give), without decrypting anything. */
+export async function jurisdictionOf(db: Executor, incidentId: string, pn: number): Promise<string | null> {
+  const person = await db
+    .selectFrom('people')
+    .select('jurisdiction')
+    .where('incident_id', '=', incidentId)
+    .where('pn', '=', pn)
+    .executeTakeFirst();
+  return person?.jurisdiction ?? null;
+}

@@ -29,7 +29,13 @@ export function createPopulationModule(ctx: Pick<PlatformContext, 'db' | 'crypto
   };
 }
 
-export { contactsFor, findPersonAnywhere, findPersonPn, type PersonContact } from './contacts.ts';
+export {
+  contactsFor,
+  findPersonAnywhere,
+  findPersonPn,
+  jurisdictionOf,
+  type PersonContact,
+} from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export type { Mapping } from './mapping.ts';
 export { normalizeEmail } from './normalize/email.ts';

@@ -5,6 +5,8 @@ export interface RouteEntry {
   method: string;
   url: string;
   access: Access;
+  /** The status codes with a response schema (`schema.response`), which filters what the route sends. */
+  responses: string[];
 }
 
 /**
@@ -16,6 +18,7 @@ export function trackRoutes(app: FastifyInstance): RouteEntry[] {
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const responses = Object.keys((route.schema?.response as object | undefined) ?? {});
     if (!access) {
       throw new Error(
         `Route ${methods.join(',')} ${route.url} declares no access (config.access): add a permission or public.`,
@@ -23,7 +26,7 @@ export function trackRoutes(app: FastifyInstance): RouteEntry[] {
     }
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      table.push({ method, url: route.url, access });
+      table.push({ method, url: route.url, access, responses });
     }
   });
   return table;
