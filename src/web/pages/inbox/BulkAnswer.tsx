@@ -2,8 +2,8 @@ import { Alert, Button, Checkbox, Group, Modal, Paper, Select, Stack, Text } fro
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { BulkFilter, BulkReplyInput, BulkReplyResult } from '../../../shared/contracts/inbox.ts';
 import { api } from '../../api/client.ts';
-import type { BulkFilter, BulkReplyInput, BulkReplyResult } from '../../api/inbox-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount, plural } from '../../components/format.ts';
 import { macroLocaleLabels } from './inbox-labels.ts';

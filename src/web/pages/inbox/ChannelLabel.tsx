@@ -1,5 +1,5 @@
 import { Group, Text } from '@mantine/core';
-import type { InboxChannel } from '../../api/inbox-types.ts';
+import type { InboxChannel } from '../../../shared/contracts/inbox.ts';
 import { inboxChannelLabels } from './inbox-labels.ts';
 
 /** Outline glyphs on a 16-unit grid: a page (web form), an envelope (email), a speech bubble (SMS). */

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ThreadDsr } from '../../api/inbox-types.ts';
+import type { ThreadDsr } from '../../../shared/contracts/inbox.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { Countdown } from '../obligations/Countdown.tsx';

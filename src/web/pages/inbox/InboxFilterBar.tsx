@@ -1,8 +1,13 @@
 import { Badge, Chip, Group, Select, Stack, Switch, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
-import type { InboxChannel, ThreadCounts, ThreadStatus, TopicCount } from '../../api/inbox-types.ts';
-import { inboxChannels, threadStatuses } from '../../api/inbox-types.ts';
+import type {
+  InboxChannel,
+  ThreadCounts,
+  ThreadStatus,
+  TopicCount,
+} from '../../../shared/contracts/inbox.ts';
+import { inboxChannels, threadStatuses } from '../../../shared/contracts/inbox.ts';
 import { formatCount } from '../../components/format.ts';
 import type { InboxFilters } from './inbox-filters.ts';
 import { inboxChannelLabels, threadStatusLabels } from './inbox-labels.ts';

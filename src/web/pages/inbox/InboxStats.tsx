@@ -2,7 +2,7 @@ import { Button, Collapse, Group, Paper, SimpleGrid, Skeleton, Text } from '@man
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import type { InboxStats as Stats } from '../../api/inbox-types.ts';
+import type { InboxStats as Stats } from '../../../shared/contracts/inbox.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount } from '../../components/format.ts';

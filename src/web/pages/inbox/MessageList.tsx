@@ -1,5 +1,5 @@
 import { Anchor, Badge, Group, List, Paper, Stack, Text } from '@mantine/core';
-import type { Dispatch, ThreadDetail, ThreadMessage } from '../../api/inbox-types.ts';
+import type { InboxDispatch, ThreadDetail, ThreadMessage } from '../../../shared/contracts/inbox.ts';
 import { formatBytes, formatDateTime } from '../../components/format.ts';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useCan } from '../../components/useCan.ts';
@@ -122,7 +122,7 @@ const channelWords = { email: 'by email', sms: 'by SMS' } as const;
  * Where a reply or a verification code went. Without a mail server or SMS provider, messages are kept in
  * the notice site's outbox (another part of the console): the link opens that message by its id.
  */
-function WhereItWent({ dispatch }: { dispatch: Dispatch }) {
+function WhereItWent({ dispatch }: { dispatch: InboxDispatch }) {
   const canReadPii = useCan('people:read_pii');
   const how = dispatch.channel ? ` ${channelWords[dispatch.channel]}` : '';
   let text: string;

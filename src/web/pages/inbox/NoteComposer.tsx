@@ -1,7 +1,7 @@
 import { Button, Group, Paper, Stack, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import type { ThreadDetail } from '../../../shared/contracts/inbox.ts';
 import { api } from '../../api/client.ts';
-import type { ThreadDetail } from '../../api/inbox-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { threadPath, useThreadChange } from './inbox-queries.ts';
 

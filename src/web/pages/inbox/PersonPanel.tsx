@@ -1,5 +1,5 @@
 import { Alert, Badge, Code, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
-import type { Exposure, ThreadDetail, ThreadPerson } from '../../api/inbox-types.ts';
+import type { Exposure, ThreadDetail, ThreadPerson } from '../../../shared/contracts/inbox.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { Fact } from './Fact.tsx';

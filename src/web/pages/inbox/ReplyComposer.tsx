@@ -1,8 +1,8 @@
 import { Alert, Button, Code, Group, Paper, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { RenderedMacro, ReplyInput, ThreadDetail } from '../../../shared/contracts/inbox.ts';
 import { api } from '../../api/client.ts';
-import type { RenderedMacro, ReplyInput, ThreadDetail } from '../../api/inbox-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { SmsCounter } from '../campaigns/SmsCounter.tsx';
 import { macroLocaleLabels } from './inbox-labels.ts';
@@ -48,7 +48,6 @@ export function ReplyComposer({ thread }: { thread: ThreadDetail }) {
     send.mutate({
       body: body.trim(),
       ...(hasSubject(thread) && subject.trim() ? { subject: subject.trim() } : {}),
-      ...(macroId ? { macroId } : {}),
       ...(status ? { status } : {}),
     });
   }

@@ -1,5 +1,5 @@
 import { Text, type TextProps } from '@mantine/core';
-import type { ThreadSla } from '../../api/inbox-types.ts';
+import type { ThreadSla } from '../../../shared/contracts/inbox.ts';
 import { useNow } from '../obligations/countdown.ts';
 import { readSla, slaColors } from './sla.ts';
 

@@ -1,5 +1,5 @@
 import { Badge, Group, Tooltip, VisuallyHidden } from '@mantine/core';
-import type { ThreadDsr, ThreadSummary } from '../../api/inbox-types.ts';
+import type { ThreadDsr, ThreadSummary } from '../../../shared/contracts/inbox.ts';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { dsrKindLabels, priorityBand, priorityColors, priorityLabels, topicLabel } from './inbox-labels.ts';
 import { isDsrOverdue } from './sla.ts';

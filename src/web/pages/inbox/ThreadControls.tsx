@@ -1,6 +1,6 @@
 import { Group, Paper, Rating, Select, Stack, Text, Title } from '@mantine/core';
-import type { ThreadDetail, ThreadStatus } from '../../api/inbox-types.ts';
-import { threadStatuses } from '../../api/inbox-types.ts';
+import type { ThreadDetail, ThreadStatus } from '../../../shared/contracts/inbox.ts';
+import { threadStatuses } from '../../../shared/contracts/inbox.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';

@@ -1,6 +1,6 @@
 import { Badge, Center, Grid, Group, Loader, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { ThreadDetail } from '../../api/inbox-types.ts';
+import type { ThreadDetail } from '../../../shared/contracts/inbox.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { RequirePermission } from '../../components/RequirePermission.tsx';

@@ -1,5 +1,5 @@
 import { Checkbox, Group, Stack, Table, Text } from '@mantine/core';
-import type { ThreadSummary } from '../../api/inbox-types.ts';
+import type { ThreadSummary } from '../../../shared/contracts/inbox.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { ChannelLabel } from './ChannelLabel.tsx';

@@ -1,8 +1,8 @@
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { ThreadDetail, Verification } from '../../../shared/contracts/inbox.ts';
 import { api } from '../../api/client.ts';
-import type { ThreadDetail, Verification } from '../../api/inbox-types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { verificationStateLabels } from './inbox-labels.ts';

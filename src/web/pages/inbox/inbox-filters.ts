@@ -1,5 +1,5 @@
-import type { BulkFilter, InboxChannel, ThreadStatus } from '../../api/inbox-types.ts';
-import { inboxChannels, threadStatuses } from '../../api/inbox-types.ts';
+import type { BulkFilter, InboxChannel, ThreadStatus } from '../../../shared/contracts/inbox.ts';
+import { inboxChannels, threadStatuses } from '../../../shared/contracts/inbox.ts';
 
 /** What the inbox list shows, kept in the address so going back from a thread finds the same list. */
 export interface InboxFilters {

@@ -1,11 +1,11 @@
 import type {
-  DeliveryState,
   DsrKind,
   InboxChannel,
+  InboxDeliveryState,
   MacroLocale,
   ThreadStatus,
   VerificationState,
-} from '../../api/inbox-types.ts';
+} from '../../../shared/contracts/inbox.ts';
 
 export const threadStatusLabels: Record<ThreadStatus, string> = {
   open: 'Open',
@@ -31,14 +31,14 @@ export const dsrKindLabels: Record<DsrKind, string> = {
   deletion: 'Deletion request',
 };
 
-export const deliveryLabels: Record<DeliveryState, string> = {
+export const deliveryLabels: Record<InboxDeliveryState, string> = {
   pending: 'Queued',
   sent: 'Sent',
   failed: 'Failed',
   skipped: 'Not sent',
 };
 
-export const deliveryColors: Record<DeliveryState, string> = {
+export const deliveryColors: Record<InboxDeliveryState, string> = {
   pending: 'gray',
   sent: 'teal',
   failed: 'red',

@@ -1,13 +1,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, request } from '../../api/client.ts';
 import type {
+  AssigneeList,
   InboxSettings,
   InboxStats,
   Macro,
   ThreadDetail,
   ThreadPage,
   TopicRule,
-} from '../../api/inbox-types.ts';
+} from '../../../shared/contracts/inbox.ts';
+import { api, request } from '../../api/client.ts';
 
 /** Everything the inbox reads sits under ['inbox'], so a change refreshes the list, counts and stats together. */
 export const inboxKeys = {
@@ -23,7 +24,7 @@ export const inboxKeys = {
 
 export const inboxPath = '/api/inbox';
 export const threadPath = (threadId: string) => `${inboxPath}/threads/${threadId}`;
-export const attachmentUrl = (threadId: string, attachmentId: string) =>
+export const attachmentUrl = (threadId: string, attachmentId: number) =>
   `${threadPath(threadId)}/attachments/${attachmentId}`;
 
 /** An open thread is read every 15 s for new messages and a verification that completed meanwhile. */
@@ -49,12 +50,7 @@ export function threadQuery(threadId: string) {
 export function useAssignees() {
   return useQuery({
     queryKey: ['inbox', 'assignees'] as const,
-    queryFn: ({ signal }) =>
-      api.get<{ assignees: Array<{ id: string; name: string; role: string }> }>(
-        `${inboxPath}/assignees`,
-        undefined,
-        signal,
-      ),
+    queryFn: ({ signal }) => api.get<AssigneeList>(`${inboxPath}/assignees`, undefined, signal),
     staleTime: 60_000,
   });
 }

@@ -1,4 +1,4 @@
-import type { ThreadDsr, ThreadSla } from '../../api/inbox-types.ts';
+import type { ThreadDsr, ThreadSla } from '../../../shared/contracts/inbox.ts';
 import { formatDuration } from '../obligations/countdown.ts';
 
 export type SlaTone = 'met' | 'ok' | 'due_soon' | 'breached' | 'none';

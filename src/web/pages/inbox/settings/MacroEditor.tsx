@@ -1,7 +1,7 @@
 import { Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import type { Macro, MacroInput, MacroLocale } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
-import type { Macro, MacroInput, MacroLocale } from '../../../api/inbox-types.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { fieldErrorsOf } from '../../site/field-errors.ts';
 import { macroLocaleLabels } from '../inbox-labels.ts';

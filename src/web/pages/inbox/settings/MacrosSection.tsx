@@ -13,8 +13,8 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { Macro } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
-import type { Macro } from '../../../api/inbox-types.ts';
 import { ConfirmButton } from '../../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../../components/format.ts';

@@ -10,8 +10,8 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import type { DsrKind, TopicRule, TopicRuleInput } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
-import type { DsrKind, TopicRule, TopicRuleInput } from '../../../api/inbox-types.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { fieldErrorsOf } from '../../site/field-errors.ts';
 import { dsrKindLabels } from '../inbox-labels.ts';

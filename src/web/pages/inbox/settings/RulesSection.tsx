@@ -14,8 +14,8 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { TopicRule } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
-import type { TopicRule } from '../../../api/inbox-types.ts';
 import { ConfirmButton } from '../../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { dsrKindLabels } from '../inbox-labels.ts';

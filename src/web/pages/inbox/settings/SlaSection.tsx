@@ -1,8 +1,8 @@
 import { Button, Center, Group, Loader, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { InboxChannel, InboxSettings } from '../../../api/inbox-types.ts';
-import { inboxChannels } from '../../../api/inbox-types.ts';
+import type { InboxChannel, InboxSettings } from '../../../../shared/contracts/inbox.ts';
+import { inboxChannels } from '../../../../shared/contracts/inbox.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { inboxChannelLabels } from '../inbox-labels.ts';
 import { inboxKeys, inboxPath, putJson, settingsQuery } from '../inbox-queries.ts';
