@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/inbox.ts';
+import { canCredential } from '../../../shared/permissions.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import { listAssignableStaff } from '../users/index.ts';
 import { bulkReply } from './bulk.ts';
@@ -36,7 +37,12 @@ export function inboxRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get(
       '/api/inbox/threads/:id',
       { config: read, schema: { tags, params, response: thread } },
-      async (request) => getThread(deps, request.params.id, requestMeta(request)),
+      // What leaked is shown to those who answer (inbox:reply), not to every role that reads the inbox.
+      async (request) =>
+        getThread(deps, request.params.id, {
+          ...requestMeta(request),
+          mayDisclose: canCredential(request.principal!.kind, request.principal!.role, 'inbox:reply'),
+        }),
     );
     app.post(
       '/api/inbox/threads/:id/reply',
