@@ -1,30 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import formBody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { openToken, signToken, uuidPayload } from '../../platform/crypto/signed-tokens.ts';
 import { esc, layout, messageBox, readBranding, type SiteFrame } from '../notice/index.ts';
 
 /**
  * The satisfaction question sent when a thread is solved: a signed link to a page with five buttons; one
  * click records the answer (the latest counts). The page is served with the notice site, under /n/_rate/.
  */
-const NAMESPACE = 'inbox_satisfaction.v1';
-
 export function satisfactionToken(crypto: Pick<PiiCrypto, 'blindIndex'>, threadId: string): string {
-  const payload = Buffer.from(threadId.replace(/-/g, ''), 'hex').toString('base64url');
-  return `${payload}.${crypto.blindIndex(NAMESPACE, payload).subarray(0, 16).toString('base64url')}`;
+  return signToken(crypto, 'satisfaction', uuidPayload.encode(threadId));
 }
 
 export function readSatisfactionToken(crypto: Pick<PiiCrypto, 'blindIndex'>, token: string): string | null {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || token.length > 80) return null;
-  const expected = crypto.blindIndex(NAMESPACE, payload).subarray(0, 16);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const hex = Buffer.from(payload, 'base64url').toString('hex');
-  if (hex.length !== 32) return null;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const payload = openToken(crypto, 'satisfaction', token);
+  return payload === null ? null : uuidPayload.decode(payload);
 }
 
 const words = {

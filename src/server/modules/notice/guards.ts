@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { openToken, signToken } from '../../platform/crypto/signed-tokens.ts';
 
 /**
  * What stands between the public forms and abuse: a per-request form token (the form was fetched from our
@@ -10,25 +11,13 @@ import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
  * per network and site-wide, and a self-hosted proof of work switched on under load.
  */
 type Signer = Pick<PiiCrypto, 'blindIndex'>;
-const FORM_NS = 'notice_form.v1';
-const CHALLENGE_NS = 'notice_challenge.v1';
 export const FORM_MAX_AGE_MS = 2 * 3_600_000;
 const CHALLENGE_MAX_AGE_MS = 10 * 60_000;
-
-function sign(crypto: Signer, namespace: string, payload: string): string {
-  return crypto.blindIndex(namespace, payload).subarray(0, 16).toString('base64url');
-}
-
-function verify(crypto: Signer, namespace: string, payload: string, signature: string): boolean {
-  const expected = Buffer.from(sign(crypto, namespace, payload), 'base64url');
-  const given = Buffer.from(signature, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /** `<issued ms>.<nonce>.<signature>`, bound to the form's purpose and incident. */
 export function formToken(crypto: Signer, purpose: string, incidentId: string, now = Date.now()): string {
   const payload = `${now.toString(36)}.${randomBytes(9).toString('base64url')}`;
-  return `${payload}.${sign(crypto, FORM_NS, `${purpose}|${incidentId}|${payload}`)}`;
+  return signToken(crypto, 'form', payload, [purpose, incidentId]);
 }
 
 export function checkFormToken(
@@ -38,18 +27,20 @@ export function checkFormToken(
   incidentId: string,
   now = Date.now(),
 ): boolean {
-  if (typeof token !== 'string' || token.length > 100) return false;
-  const [issued, nonce, signature] = token.split('.');
-  if (!issued || !nonce || !signature) return false;
+  const payload = openToken(crypto, 'form', token, [purpose, incidentId]);
+  const [issued, nonce, extra] = payload?.split('.') ?? [];
+  if (!issued || !nonce || extra !== undefined) return false;
   const at = Number.parseInt(issued, 36);
-  if (!Number.isFinite(at) || at > now + 60_000 || now - at > FORM_MAX_AGE_MS) return false;
-  return verify(crypto, FORM_NS, `${purpose}|${incidentId}|${issued}.${nonce}`, signature);
+  return Number.isFinite(at) && at <= now + 60_000 && now - at <= FORM_MAX_AGE_MS;
 }
 
 /** A proof-of-work challenge: find `nonce` with SHA-256(`challenge:nonce`) starting with `bits` zero bits. */
 export function issueChallenge(crypto: Signer, bits: number, now = Date.now()): string {
-  const payload = `${now.toString(36)}.${randomBytes(12).toString('base64url')}.${bits}`;
-  return `${payload}.${sign(crypto, CHALLENGE_NS, payload)}`;
+  return signToken(
+    crypto,
+    'challenge',
+    `${now.toString(36)}.${randomBytes(12).toString('base64url')}.${bits}`,
+  );
 }
 
 export function leadingZeroBits(hash: Buffer): number {
@@ -73,10 +64,10 @@ export function checkSolution(
   now = Date.now(),
 ): boolean {
   if (typeof challenge !== 'string' || typeof solution !== 'string') return false;
-  if (challenge.length > 120 || solution.length > 40) return false;
-  const [issued, nonce, bitsText, signature] = challenge.split('.');
-  if (!issued || !nonce || !bitsText || !signature) return false;
-  if (!verify(crypto, CHALLENGE_NS, `${issued}.${nonce}.${bitsText}`, signature)) return false;
+  if (solution.length > 40) return false;
+  const payload = openToken(crypto, 'challenge', challenge);
+  const [issued, nonce, bitsText, extra] = payload?.split('.') ?? [];
+  if (!issued || !nonce || !bitsText || extra !== undefined) return false;
   const at = Number.parseInt(issued, 36);
   if (!Number.isFinite(at) || now - at > CHALLENGE_MAX_AGE_MS) return false;
   const bits = Number(bitsText);

@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { openToken, signToken } from '../../platform/crypto/signed-tokens.ts';
 import {
   assignedActivationCode,
   categoryPhrase,
@@ -22,7 +22,6 @@ import type { SiteLocale } from './content.ts';
  * each view is audited as a read of that person's data by an anonymous visitor holding their link.
  */
 export const SESSION_TTL_MS = 30 * 60_000;
-const COOKIE_NS = 'notice_person_session.v1';
 
 export interface PersonSession {
   incidentId: string;
@@ -32,13 +31,9 @@ export interface PersonSession {
   expiresAt: number;
 }
 
-function cookieSignature(crypto: Pick<PiiCrypto, 'blindIndex'>, payload: string): Buffer {
-  return crypto.blindIndex(COOKIE_NS, payload).subarray(0, 16);
-}
-
 export function sessionCookieValue(crypto: Pick<PiiCrypto, 'blindIndex'>, session: PersonSession): string {
   const payload = `${session.incidentId}.${session.pn}.${session.linkIssuedAt}.${session.expiresAt}`;
-  return `${Buffer.from(payload).toString('base64url')}.${cookieSignature(crypto, payload).toString('base64url')}`;
+  return signToken(crypto, 'personSession', Buffer.from(payload).toString('base64url'));
 }
 
 export function readSessionCookie(
@@ -46,15 +41,12 @@ export function readSessionCookie(
   value: string | undefined,
   now = Date.now(),
 ): PersonSession | null {
-  if (!value || value.length > 300) return null;
-  const [encoded, signature, extra] = value.split('.');
-  if (!encoded || !signature || extra !== undefined) return null;
-  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
-  const given = Buffer.from(signature, 'base64url');
-  const expected = cookieSignature(crypto, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const [incidentId, pn, issued, expires] = payload.split('.');
-  if (!incidentId || !pn || !issued || !expires) return null;
+  const encoded = openToken(crypto, 'personSession', value);
+  if (!encoded) return null;
+  const [incidentId, pn, issued, expires, extra] = Buffer.from(encoded, 'base64url')
+    .toString('utf8')
+    .split('.');
+  if (!incidentId || !pn || !issued || !expires || extra !== undefined) return null;
   const session = { incidentId, pn: Number(pn), linkIssuedAt: Number(issued), expiresAt: Number(expires) };
   return session.expiresAt > now ? session : null;
 }
