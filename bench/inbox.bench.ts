@@ -255,7 +255,7 @@ try {
   }).then((r) => r.json)) as { replied: number; skipped: number };
   const bulkSeconds = (performance.now() - bulkStarted) / 1000;
   const queued = await ctx.db
-    .selectFrom('notice_messages')
+    .selectFrom('outbound_messages')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('kind', '=', 'inbox_reply')
     .executeTakeFirstOrThrow();

@@ -38,6 +38,16 @@ function readOwners(): { owners: Map<string, string>; problems: string[] } {
       if (table === 'if' || table === 'format') continue; // dynamic partitions: CREATE TABLE IF NOT EXISTS %I
       created.add(table);
     }
+    // A renamed table keeps its data under the new name: it is created, and owned, under that name now.
+    for (const m of text.matchAll(
+      /\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?([a-z_][a-z0-9_]*)\s+RENAME\s+TO\s+([a-z_][a-z0-9_]*)/gi,
+    )) {
+      const [from, to] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
+      if (created.delete(from)) created.add(to);
+      const owner = owners.get(from);
+      owners.delete(from);
+      if (owner) owners.set(to, owner);
+    }
     for (const m of text.matchAll(/\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?([a-z_][a-z0-9_]*)/gi)) {
       created.delete(m[1]!.toLowerCase());
       owners.delete(m[1]!.toLowerCase());

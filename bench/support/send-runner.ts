@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Db } from '../../src/server/db/database.ts';
-import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
-import { createSenders, type Senders } from '../../src/server/modules/campaigns/senders.ts';
+import { createCampaignsModule, peopleRecipientIndex } from '../../src/server/modules/campaigns/index.ts';
+import { createSenders, type Senders } from '../../src/server/modules/outbound/senders.ts';
 import { noDelaySocket } from '../../src/server/platform/mail/smtp-transport.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
 import { type BaselineMessage, bodyOf, prepareBaselineMessages } from './baseline-messages.ts';
@@ -93,7 +93,7 @@ async function runCandor(options: RunnerOptions): Promise<RunResult> {
         .executeTakeFirstOrThrow()
     ).n,
   );
-  const real = createSenders(ctx.config, ctx.db, ctx.crypto);
+  const real = createSenders(ctx.config, ctx.db, ctx.crypto, peopleRecipientIndex(ctx.crypto));
   let sent = 0;
   let failures = 0;
   let sendMs = 0;

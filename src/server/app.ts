@@ -99,6 +99,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   app.addHook('onClose', async () => {
     await modules.notice.close();
+    await modules.outbound.close();
     await modules.campaigns.close();
   });
   await app.ready();

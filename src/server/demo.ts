@@ -17,6 +17,7 @@ import { type Actor, recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
 import { nameCompanyIfUnset, readBranding } from './platform/settings/branding.ts';
+import { createOutbound } from './wiring.ts';
 
 /**
  * `candor demo` and the console's "Load the demo breach": a realistic synthetic incident for newcomers,
@@ -206,7 +207,8 @@ async function publishDemoNotice(
   author: Actor,
   approver: Actor,
 ) {
-  const notice = createNoticeModule(ctx, { senders: createCampaignsModule(ctx).senders });
+  // Publishing sends nothing here (no subscribers yet): the outbound module only takes the site's handlers.
+  const notice = createNoticeModule(ctx, { outbound: createOutbound(ctx) });
   const before = await notice.service.overview(incidentId);
   if (before.published) return before;
   const content = noticeContentSchema.parse(

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { type BackgroundWork, exitOnSignals, startBackgroundWork } from './jobs/background.ts';
 import { issueBootstrapLinkIfEmpty } from './modules/auth/index.ts';
-import { startInboundSmtp } from './modules/campaigns/index.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { recordServerAddress } from './platform/settings/server-address.ts';
 import { openRuntime } from './runtime.ts';
@@ -60,7 +59,7 @@ export async function startServer(ctx: PlatformContext): Promise<RunningServer> 
   // The inbound SMTP listener (bounce reports, mail to the support addresses), when a port is configured.
   const inbound =
     config.CANDOR_INBOUND_SMTP_PORT !== undefined
-      ? startInboundSmtp({ ...ctx, engine: modules.campaigns.engine }, [modules.inbox.mailbox()])
+      ? modules.outbound.startInboundSmtp([modules.inbox.mailbox()])
       : null;
   if (inbound) {
     logger.info(
@@ -74,7 +73,7 @@ export async function startServer(ctx: PlatformContext): Promise<RunningServer> 
     async stop() {
       await background.stop();
       await inbound?.close();
-      // Closes the notice site (counts not yet written) and the campaigns' senders too.
+      // Closes the notice site (counts not yet written) and the senders too.
       await app.close();
     },
   };

@@ -1,27 +1,38 @@
 import { createAuditModule } from './modules/audit/index.ts';
 import { createAuthModule } from './modules/auth/index.ts';
-import { createCampaignsModule } from './modules/campaigns/index.ts';
+import { createCampaignsModule, peopleRecipientIndex } from './modules/campaigns/index.ts';
 import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
 import { createNoticeModule } from './modules/notice/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
+import { createOutboundModule, type OutboundOptions } from './modules/outbound/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
 import { createUsersModule } from './modules/users/index.ts';
 import type { PlatformContext } from './platform/context.ts';
 
+/** The outbound module, with the people's blind index for its outbox search (tests make their own). */
+export function createOutbound(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  options: Omit<OutboundOptions, 'recipients'> = {},
+) {
+  return createOutboundModule(ctx, { ...options, recipients: peopleRecipientIndex(ctx.crypto) });
+}
+
 /**
  * Every module of a Candor process, created once: `buildApp` registers their routes, and `serve` and
  * `worker` hand the same instances to the background work (so the imports a request started and the
- * site's message loop a request kicks are the ones running here).
+ * messages a request kicks are sent from here). Every message goes out through `outbound`: the campaigns
+ * module and the notice site register their ports and handlers with it here; the inbox enqueues prepared
+ * messages and kicks it. Outbound imports none of them.
  */
 export function createServerModules(ctx: PlatformContext) {
-  const campaigns = createCampaignsModule(ctx);
-  // The inbox answers through the notice site's message queue; the notice site files contact messages in
-  // the inbox: wired both ways here, each module knowing only a function of the other.
-  let notice: ReturnType<typeof createNoticeModule> | undefined;
-  const inbox = createInboxModule(ctx, { kick: () => notice?.messenger.kick() });
-  notice = createNoticeModule(ctx, { senders: campaigns.senders, onContact: inbox.ingest });
+  const outbound = createOutbound(ctx);
+  const campaigns = createCampaignsModule(ctx, { outbound });
+  campaigns.serve();
+  // The notice site files contact messages in the inbox: wired here, the notice module knowing only a function.
+  const inbox = createInboxModule(ctx, { kick: () => outbound.messages.kick() });
+  const notice = createNoticeModule(ctx, { outbound, onContact: inbox.ingest });
   return {
     auth: createAuthModule(ctx),
     users: createUsersModule(ctx),
@@ -30,6 +41,7 @@ export function createServerModules(ctx: PlatformContext) {
     incidents: createIncidentsModule(ctx),
     population: createPopulationModule(ctx),
     obligations: createObligationsModule(ctx),
+    outbound,
     campaigns,
     notice,
     inbox,

@@ -5,7 +5,8 @@ import { createServerModules } from './wiring.ts';
 
 /**
  * `candor worker`: the background work of `candor serve` without the HTTP server, on as many machines as
- * needed: the jobs of the registry (`jobs/registry.ts`), campaign delivery and the notice site's messages.
+ * needed: the jobs of the registry (`jobs/registry.ts`) and the outbound engine (campaigns and every other
+ * message).
  */
 export async function runWorker(): Promise<void> {
   const runtime = await openRuntime({ applicationName: 'candor-worker' });
@@ -32,6 +33,7 @@ export async function startWorker(ctx: PlatformContext): Promise<RunningWorker> 
     async stop() {
       await background.stop();
       await modules.notice.close();
+      await modules.outbound.close();
       await modules.campaigns.close();
     },
   };

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueBootstrapLinkIfEmpty } from '../../src/server/modules/auth/index.ts';
-import { createCampaignsModule, OUTBOX_CONTEXT } from '../../src/server/modules/campaigns/index.ts';
+import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
+import { OUTBOX_CONTEXT } from '../../src/server/modules/outbound/index.ts';
 import { companyNameUnsetWarning } from '../../src/server/platform/settings/branding.ts';
 import type { CampaignDto, CampaignInput, PreviewDto } from '../../src/shared/contracts/campaigns.ts';
 import { linkToken } from '../auth/helpers.ts';

@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule, readPersonalLinkToken } from '../../src/server/modules/campaigns/index.ts';
+import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
+import { createObligationsModule } from '../../src/server/modules/obligations/index.ts';
 import {
   OUTBOX_CONTEXT,
   outboxSender,
   type Senders,
   smsSender,
   smtpSender,
-} from '../../src/server/modules/campaigns/senders.ts';
-import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
-import { createObligationsModule } from '../../src/server/modules/obligations/index.ts';
+} from '../../src/server/modules/outbound/senders.ts';
 import type { Mapping } from '../../src/server/modules/population/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { AppError } from '../../src/server/platform/errors.ts';

@@ -1,11 +1,8 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo } from '../../src/server/demo.ts';
-import {
-  createCampaignsModule,
-  parseDsn,
-  startInboundSmtp,
-} from '../../src/server/modules/campaigns/index.ts';
+import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
+import { parseDsn, startInboundSmtp } from '../../src/server/modules/outbound/index.ts';
 import { systemActor } from '../../src/server/platform/audit/audit-log.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 

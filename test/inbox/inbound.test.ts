@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCampaignsModule, startInboundSmtp } from '../../src/server/modules/campaigns/index.ts';
+import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
+import { startInboundSmtp } from '../../src/server/modules/outbound/index.ts';
 import { twilioSignature, webhookSignature } from '../../src/server/platform/sms/index.ts';
 import { type Client, ok } from '../incidents/helpers.ts';
 import {

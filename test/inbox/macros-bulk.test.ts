@@ -274,7 +274,7 @@ describe('bulk replies', () => {
 
   async function queued(kind: string, ids: string[]): Promise<number> {
     const rows = await sql<{ n: string }>`
-      SELECT count(*)::text AS n FROM notice_messages n
+      SELECT count(*)::text AS n FROM outbound_messages n
       JOIN inbox_messages m ON m.id = n.inbox_message_id
       WHERE n.kind = ${kind} AND m.thread_id = ANY(${ids}::uuid[])`.execute(s.t.ctx.db);
     return Number(rows.rows[0]!.n);

@@ -1,9 +1,14 @@
-import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import { createNoticeModule } from '../../src/server/modules/notice/index.ts';
+import { createOutbound } from '../../src/server/wiring.ts';
 import type { TestApp } from '../support/app.ts';
 
-/** Sends every site message that is due (what the loop in `serve` does every second). */
+/** Sends every site message that is due (what outbound's message lane in `serve` does every second). */
 export async function drainSiteMessages(t: TestApp): Promise<number> {
-  const module = createNoticeModule(t.ctx, { senders: createCampaignsModule(t.ctx).senders });
-  return module.messenger.drain();
+  const outbound = createOutbound(t.ctx);
+  const notice = createNoticeModule(t.ctx, { outbound });
+  const sent = await outbound.messages.drain();
+  // The answers' counts (affected, unaffected, throttled) are written, as the loop does each second.
+  await notice.close();
+  await outbound.close();
+  return sent;
 }

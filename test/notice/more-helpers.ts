@@ -153,7 +153,7 @@ export async function settleSiteMessages(t: TestApp): Promise<void> {
   for (let i = 0; i < 500; i++) {
     await drainSiteMessages(t);
     const busy = await sql<{ n: string }>`
-      SELECT count(*)::text AS n FROM notice_messages
+      SELECT count(*)::text AS n FROM outbound_messages
       WHERE state = 'pending' AND (next_attempt_at <= now() OR lease_until > now())`.execute(t.ctx.db);
     if (Number(busy.rows[0]!.n) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -164,7 +164,7 @@ export async function settleSiteMessages(t: TestApp): Promise<void> {
 /** The site's queue of messages of an incident, oldest first. */
 export async function queuedMessages(t: TestApp, incidentId: string) {
   return t.ctx.db
-    .selectFrom('notice_messages')
+    .selectFrom('outbound_messages')
     .select(['id', 'kind', 'state', 'outcome'])
     .where('incident_id', '=', incidentId)
     .orderBy('id')

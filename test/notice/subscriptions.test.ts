@@ -1,7 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RenderedMessage, Senders } from '../../src/server/modules/campaigns/index.ts';
 import { createNoticeModule } from '../../src/server/modules/notice/index.ts';
+import type { RenderedMessage, Senders } from '../../src/server/modules/outbound/index.ts';
+import { createOutbound } from '../../src/server/wiring.ts';
 import { createIncident, ok } from '../incidents/helpers.ts';
 import { siteOutbox, submitForm } from './helpers.ts';
 import {
@@ -140,7 +141,9 @@ describe('subscriptions', () => {
     const update = await publishUpdate('Monitoring offered', 'Free credit monitoring is available.');
     expect(update.notified).toBe(1);
     // Updates are sent by the sender loop (not by the request): this one sends through `capture`.
-    await createNoticeModule(site.t.ctx, { senders: () => senders }).messenger.drain();
+    const outbound = createOutbound(site.t.ctx, { senders });
+    createNoticeModule(site.t.ctx, { outbound });
+    await outbound.messages.drain();
     expect(captured).toHaveLength(1);
     const headers = captured[0]!.headers ?? {};
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
+import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
 import {
   NEEDS_SMTPUTF8,
   outboxSender,
   type RenderedMessage,
   type Senders,
   smtpSender,
-} from '../../src/server/modules/campaigns/senders.ts';
-import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
+} from '../../src/server/modules/outbound/senders.ts';
 import { createPopulationModule, type Mapping } from '../../src/server/modules/population/index.ts';
 import { needsSmtpUtf8, normalizeEmail } from '../../src/server/modules/population/normalize/email.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';

@@ -415,7 +415,8 @@ export interface DeliveriesTable {
   updated_at: DefaultedTimestamp;
 }
 
-export type SiteMessageKind =
+/** Kinds of message on the outbound queue besides campaign notices (which have their own rows). */
+export type MessageKind =
   | 'lookup'
   | 'subscribe_confirm'
   | 'update'
@@ -431,7 +432,7 @@ export interface OutboxMessagesTable {
   /** Null for messages the public notice site sent (lookups, subscriptions, update notices). */
   campaign_id: string | null;
   pn: number | null;
-  kind: ColumnType<'campaign' | SiteMessageKind, 'campaign' | SiteMessageKind | undefined, never>;
+  kind: ColumnType<'campaign' | MessageKind, 'campaign' | MessageKind | undefined, never>;
   channel: Channel;
   message_id: string;
   sealed: Buffer;
@@ -526,11 +527,14 @@ export interface NoticeSubscriptionsTable {
   unsubscribed_at: Timestamp | null;
 }
 
-export interface NoticeMessagesTable {
+/** The outbound queue of every message that is not a campaign notice (0013: renamed from notice_messages). */
+export interface OutboundMessagesTable {
   id: Generated<string>;
   incident_id: string | null;
   inbox_message_id: string | null;
-  kind: SiteMessageKind;
+  kind: MessageKind;
+  /** Lower goes first (outbound/kinds.ts). */
+  priority: ColumnType<number, number | undefined, number>;
   payload: Buffer | null;
   subscription_id: string | null;
   update_id: string | null;
@@ -542,12 +546,28 @@ export interface NoticeMessagesTable {
   attempts: Generated<number>;
   next_attempt_at: DefaultedTimestamp;
   lease_until: Timestamp | null;
+  claimed_by: string | null;
   outcome: string | null;
   created_at: CreatedAt;
   settled_at: Timestamp | null;
   sent_via: ColumnType<SentVia | null, SentVia | null | undefined, SentVia | null>;
 }
 export type SentVia = 'smtp' | 'sms-provider' | 'outbox';
+
+export interface OutboundThrottlesTable {
+  key: string;
+  rate: number;
+  tokens: number;
+  refreshed_at: Timestamp;
+  granted: number;
+}
+
+export interface OutboundPausesTable {
+  kind: string;
+  paused_until: Timestamp;
+  reason: string;
+  paused_at: DefaultedTimestamp;
+}
 
 export interface NoticeLookupAnswersTable {
   incident_id: string;
@@ -695,7 +715,9 @@ export interface Database {
   notice_sites: NoticeSitesTable;
   notice_link_revocations: NoticeLinkRevocationsTable;
   notice_subscriptions: NoticeSubscriptionsTable;
-  notice_messages: NoticeMessagesTable;
+  outbound_messages: OutboundMessagesTable;
+  outbound_throttles: OutboundThrottlesTable;
+  outbound_pauses: OutboundPausesTable;
   notice_lookup_answers: NoticeLookupAnswersTable;
   notice_counters: NoticeCountersTable;
   notice_feedback: NoticeFeedbackTable;

@@ -1,7 +1,6 @@
 import type { PlatformContext } from '../platform/context.ts';
 import { type JobRunner, startJobRunner } from '../platform/jobs/job-runner.ts';
 import type { Logger } from '../platform/logging/logger.ts';
-import { createStaffMailer } from '../platform/mail/staff-mailer.ts';
 import type { ServerModules } from '../wiring.ts';
 import { jobRegistry } from './registry.ts';
 
@@ -10,14 +9,14 @@ import { jobRegistry } from './registry.ts';
  * campaign delivery may be left to workers, with CANDOR_DELIVERY_IN_SERVE=false):
  * - the job runner with every job of the registry (recurring maintenance, run once per tick across all
  *   processes);
- * - the campaign delivery loop, which claims `deliveries` rows in batches (per-recipient state is rows,
- *   not one job per recipient);
- * - the notice site's message loop (lookup answers, confirmations, update notices, inbox replies).
+ * - the outbound engine: its campaign lane claims `deliveries` rows in batches (per-recipient state is rows,
+ *   not one job per recipient), its message lane every other message (lookup answers, confirmations,
+ *   update notices, inbox replies and codes), most urgent first.
  */
 export interface BackgroundWork {
   /** The jobs this process runs (the registry's names, sorted). */
   readonly jobNames: readonly string[];
-  /** Whether this process runs the campaign delivery loop. */
+  /** Whether this process runs the campaign lane (campaign delivery). */
   readonly isDelivering: boolean;
   addJob: JobRunner['addJob'];
   /** Stops the loops and the runner, waiting for what is in flight. */
@@ -26,10 +25,10 @@ export interface BackgroundWork {
 
 export async function startBackgroundWork(
   ctx: PlatformContext,
-  modules: Pick<ServerModules, 'auth' | 'population' | 'obligations' | 'campaigns' | 'notice'>,
+  modules: Pick<ServerModules, 'auth' | 'population' | 'obligations' | 'outbound'>,
   options: { isDelivering: boolean; applicationName: string },
 ): Promise<BackgroundWork> {
-  const mailer = createStaffMailer(ctx.config, ctx.db);
+  const mailer = modules.outbound.staffMailer();
   let runner: JobRunner;
   try {
     runner = await startJobRunner({ db: ctx.db, logger: ctx.logger, mailer }, jobRegistry(ctx, modules), {
@@ -40,8 +39,7 @@ export async function startBackgroundWork(
     throw error;
   }
   const loops = new AbortController();
-  const sending = options.isDelivering ? modules.campaigns.engine().run(loops.signal) : Promise.resolve();
-  const siteMessages = modules.notice.messenger.run(loops.signal);
+  const sending = modules.outbound.run(loops.signal, { campaigns: options.isDelivering });
   ctx.logger.info({ jobs: runner.jobNames, isDelivering: options.isDelivering }, 'background work started');
   let stopping: Promise<void> | undefined;
   return {
@@ -51,7 +49,7 @@ export async function startBackgroundWork(
     stop() {
       stopping ??= (async () => {
         loops.abort();
-        await Promise.all([runner.stop(), sending, siteMessages]);
+        await Promise.all([runner.stop(), sending]);
         mailer.close();
       })();
       return stopping;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -108,4 +109,39 @@ export async function assignedActivationCode(
     .limit(1)
     .executeTakeFirst();
   return row ? crypto.decrypt(row.code_sealed, CODE_CONTEXT) : null;
+}
+
+/**
+ * Gives each of these people of the campaign a code of their own, if they have none yet (one statement;
+ * SKIP LOCKED on free codes, so engines side by side never share one; a unique index per person), and
+ * returns everyone's code, decrypted. People left without one (the pool ran out) are missing from the map.
+ */
+export async function assignActivationCodes(
+  db: Executor,
+  crypto: Pick<PiiCrypto, 'decrypt'>,
+  campaignId: string,
+  pns: number[],
+): Promise<Map<number, string>> {
+  if (pns.length === 0) return new Map();
+  await sql`
+    WITH need AS (
+      SELECT pn, row_number() OVER (ORDER BY pn) AS k FROM unnest(${pns}::int[]) AS pn
+      WHERE NOT EXISTS (SELECT 1 FROM activation_codes a WHERE a.campaign_id = ${campaignId} AND a.assigned_pn = pn)
+    ), free AS (
+      SELECT id, row_number() OVER (ORDER BY id) AS k FROM (
+        SELECT id FROM activation_codes WHERE campaign_id = ${campaignId} AND assigned_pn IS NULL
+        ORDER BY id LIMIT (SELECT count(*) FROM need) FOR UPDATE SKIP LOCKED
+      ) f
+    )
+    UPDATE activation_codes a SET assigned_pn = need.pn, assigned_at = now()
+    FROM free JOIN need USING (k) WHERE a.id = free.id`.execute(db);
+  const rows = await db
+    .selectFrom('activation_codes')
+    .select(['assigned_pn', 'code_sealed'])
+    .where('campaign_id', '=', campaignId)
+    .where('assigned_pn', 'in', pns)
+    .execute();
+  const codes = new Map<number, string>();
+  for (const r of rows) codes.set(r.assigned_pn!, await crypto.decrypt(r.code_sealed, CODE_CONTEXT));
+  return codes;
 }

@@ -4,13 +4,13 @@ import * as contract from '../../../shared/contracts/campaigns.ts';
 import { idParams } from '../../../shared/contracts/common.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
+import { type OutboundModule, outboxPage, outboxQuery, outboxSearchBody } from '../outbound/index.ts';
 import * as codes from './activation-codes.ts';
 import * as campaigns from './campaigns.service.ts';
-import * as outbox from './outbox.ts';
 import * as preview from './preview.ts';
 
 export function campaignsRoutes(
-  deps: Pick<PlatformContext, 'db' | 'config' | 'crypto'>,
+  deps: Pick<PlatformContext, 'db' | 'config' | 'crypto'> & { outbox: () => OutboundModule['outbox'] },
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['campaigns'];
@@ -175,11 +175,11 @@ export function campaignsRoutes(
         schema: {
           tags,
           params: contract.campaignParams,
-          querystring: outbox.outboxQuery,
-          response: { 200: outbox.outboxPage },
+          querystring: outboxQuery,
+          response: { 200: outboxPage },
         },
       },
-      async (request) => outbox.listOutbox(deps, request.params.id, request.query, requestMeta(request)),
+      async (request) => deps.outbox().campaign(request.params.id, request.query, requestMeta(request)),
     );
     // By recipient: POST, so the address or number searched for never travels in a URL.
     app.post(
@@ -189,11 +189,11 @@ export function campaignsRoutes(
         schema: {
           tags,
           params: contract.campaignParams,
-          body: outbox.outboxSearchBody,
-          response: { 200: outbox.outboxPage },
+          body: outboxSearchBody,
+          response: { 200: outboxPage },
         },
       },
-      async (request) => outbox.listOutbox(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => deps.outbox().campaign(request.params.id, request.body, requestMeta(request)),
     );
   };
 }

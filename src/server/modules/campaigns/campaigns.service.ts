@@ -20,6 +20,12 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
 import { readConsistencySettings } from '../../platform/settings/consistency.ts';
 import { appendTimeline } from '../incidents/index.ts';
+import {
+  deliveryProgress,
+  insertCampaignDeliveries,
+  makeHeldDeliveriesDue,
+  messageIdHost,
+} from '../outbound/index.ts';
 import { companyNameView } from './company-name.ts';
 import { smsSegments, type TemplateKind, validateTemplate } from './templates/index.ts';
 import { variantConsistency } from './variant-consistency.ts';
@@ -640,29 +646,14 @@ export async function launch(deps: Deps, campaignId: string, from: string[], met
       isDefault: v.is_default,
       rule: v.rule as VariantRule,
     }));
-    const host = new URL(deps.config.publicUrl).hostname || 'candor.invalid';
     const first = firstChannelCase(row.channels);
-    const inserted = await sql<{ n: string }>`
-      WITH chosen AS (
-        SELECT p.incident_id, p.pn, p.locale, ${variantCase(selection)} AS variant_id, ${first} AS channel
-        FROM people p WHERE p.incident_id = ${row.incident_id}
-      ), ins AS (
-        INSERT INTO deliveries (incident_id, campaign_id, pn, channel, step, state, variant_id, locale, message_id,
-                                verification_code, error)
-        SELECT c.incident_id, ${campaignId}::uuid, c.pn,
-               coalesce(c.channel, ${row.channels[0]!}),
-               coalesce(array_position(${row.channels}::text[], c.channel), 1) - 1,
-               CASE WHEN c.channel IS NULL THEN 'suppressed' ELSE 'pending' END,
-               c.variant_id, c.locale,
-               '<' || ${campaignId} || '.' || c.pn || '.' || coalesce(c.channel, ${row.channels[0]!}) || '@' || ${host} || '>',
-               upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 12)),
-               CASE WHEN c.channel IS NULL THEN 'no channel of this campaign can reach this person' END
-        FROM chosen c
-        ON CONFLICT DO NOTHING
-        RETURNING 1
-      )
-      SELECT count(*)::text AS n FROM ins`.execute(tx);
-    const recipients = Number(inserted.rows[0]?.n ?? 0);
+    const recipients = await insertCampaignDeliveries(tx, {
+      campaignId,
+      channels: row.channels,
+      host: messageIdHost(deps.config.publicUrl),
+      chosen: sql`SELECT p.incident_id, p.pn, p.locale, ${variantCase(selection)} AS variant_id, ${first} AS channel
+                  FROM people p WHERE p.incident_id = ${row.incident_id}`,
+    });
     await tx
       .updateTable('campaigns')
       .set({
@@ -737,14 +728,7 @@ export async function moveCampaign(
         );
       }
       // Rows held back (activation codes ran out, back-off) are tried again at once.
-      await tx
-        .updateTable('deliveries')
-        .set({ next_attempt_at: new Date() })
-        .where('incident_id', '=', row.incident_id)
-        .where('campaign_id', '=', campaignId)
-        .where('state', '=', 'pending')
-        .where('next_attempt_at', '>', new Date())
-        .execute();
+      await makeHeldDeliveriesDue(tx, row.incident_id, campaignId);
     }
     // A campaign paused before it ever started resumes as a draft waiting to be started.
     const target = action === 'resume' && !row.started_at ? 'draft' : to;
@@ -783,45 +767,18 @@ export async function campaignStatus(db: Executor, campaignId: string) {
     .where('id', '=', campaignId)
     .executeTakeFirst();
   if (!row) throw notFound('A campaign with this id');
-  const counts = await db
-    .selectFrom('deliveries')
-    .select(['state', 'channel', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('incident_id', '=', row.incident_id)
-    .where('campaign_id', '=', campaignId)
-    .groupBy(['state', 'channel'])
-    .execute();
+  const progress = await deliveryProgress(db, row.incident_id, campaignId);
   const byState = emptyCounts();
   const byChannel: Record<Channel | string, StateCounts> = {};
   let people = 0;
-  for (const c of counts) {
-    const n = Number(c.n);
-    addCount(byState, c.state, n);
+  for (const c of progress.counts) {
+    addCount(byState, c.state, c.n);
     byChannel[c.channel] ??= emptyCounts();
-    addCount(byChannel[c.channel]!, c.state, n);
-    if (c.state !== 'fell_back') people += n;
+    addCount(byChannel[c.channel]!, c.state, c.n);
+    if (c.state !== 'fell_back') people += c.n;
   }
-  const recent = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('incident_id', '=', row.incident_id)
-    .where('campaign_id', '=', campaignId)
-    .where('state', 'in', ['sent', 'delivered'])
-    .where('sent_at', '>', new Date(Date.now() - 5 * 60_000))
-    .executeTakeFirstOrThrow();
-  const perMinute = Math.round(Number(recent.n) / 5);
+  const perMinute = Math.round(progress.sentLastFiveMinutes / 5);
   const remaining = byState.pending + byState.claimed;
-  const errors = await db
-    .selectFrom('deliveries')
-    .select(['channel', 'error', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('incident_id', '=', row.incident_id)
-    .where('campaign_id', '=', campaignId)
-    .where('error', 'is not', null)
-    // People no channel reaches are counted as suppressed, not reported as errors.
-    .where('state', '<>', 'suppressed')
-    .groupBy(['channel', 'error'])
-    .orderBy(sql`count(*)`, 'desc')
-    .limit(10)
-    .execute();
   return {
     state: row.status,
     total: people,
@@ -830,6 +787,6 @@ export async function campaignStatus(db: Executor, campaignId: string) {
     throughputPerMinute: perMinute,
     etaSeconds: remaining === 0 ? 0 : perMinute > 0 ? Math.round((remaining / perMinute) * 60) : null,
     pausedReason: row.paused_reason,
-    recentErrors: errors.map((e) => ({ channel: e.channel, error: e.error ?? '', count: Number(e.n) })),
+    recentErrors: progress.errors,
   };
 }

@@ -1,20 +1,24 @@
 import { systemActor } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { createObligationsModule } from '../obligations/index.ts';
+import {
+  createOutboundModule,
+  type EngineOptions,
+  type OutboundModule,
+  type Senders,
+} from '../outbound/index.ts';
+import { blindLookup } from '../population/index.ts';
 import { importCodes } from './activation-codes.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
 import * as service from './campaigns.service.ts';
-import { createDeliveryEngine, type EngineOptions } from './delivery.ts';
 import { lettersRoutes } from './letters.routes.ts';
-import { receiptsRoutes } from './receipts.ts';
-import { createSenders, type Senders } from './senders.ts';
+import { createCampaignPort } from './outbound-port.ts';
+import type { RenderOptions } from './render-claimed.ts';
 
+// Until the inbox takes it from outbound itself (issue 15): the inbound listener's mailbox shape.
+export type { InboundMailbox } from '../outbound/index.ts';
 export { assignedActivationCode, CODE_CONTEXT } from './activation-codes.ts';
-export { handleBounce, type InboundMailbox, parseDsn, startInboundSmtp } from './bounces.ts';
-export { isIssuedVerificationCode } from './deliveries.repository.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
-export { outboxByMessageIds, recipientLookup } from './outbox.ts';
-export { OUTBOX_CONTEXT, type RenderedMessage, type Senders } from './senders.ts';
 export {
   categoryPhrase,
   checkTextTemplate,
@@ -28,63 +32,57 @@ export {
   type TemplateProblem,
 } from './templates/index.ts';
 
+/** The people's blind index of an address (for outbound's outbox search), from population's door. */
+export function peopleRecipientIndex(crypto: PlatformContext['crypto']) {
+  return (kind: 'email' | 'phone', value: string, defaultCountry?: string | undefined) =>
+    blindLookup(crypto, { kind, value, defaultCountry })?.index ?? null;
+}
+
 /**
- * Campaigns: notices to every affected person, with approval, variants, channels and the delivery engine.
- * `engine()` is created on first use with the configured senders (or those given, in tests).
+ * Campaigns: notices to every affected person, with approval, variants and channels. They are sent by the
+ * outbound module's campaign lane, through the port this module registers there (`outbound-port.ts`):
+ * given at composition (`options.outbound`), or created here on first use with the configured senders (or
+ * those given, in tests). `engine()` is that lane.
  */
 export function createCampaignsModule(
   ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
-  options: { senders?: Senders; engine?: EngineOptions } = {},
+  options: {
+    outbound?: OutboundModule;
+    senders?: Senders;
+    engine?: EngineOptions & RenderOptions;
+  } = {},
 ) {
-  let engine: ReturnType<typeof createDeliveryEngine> | undefined;
-  let senders: Senders | undefined;
-  const getSenders = () => {
-    senders ??= options.senders ?? createSenders(ctx.config, ctx.db, ctx.crypto);
-    return senders;
-  };
-  const getEngine = () => {
-    if (!engine) {
-      engine = createDeliveryEngine(
-        { ...ctx, senders: getSenders() },
-        {
-          batchSize: ctx.config.CANDOR_DELIVERY_BATCH,
-          concurrency: ctx.config.CANDOR_DELIVERY_CONCURRENCY,
-          leaseMs: ctx.config.CANDOR_DELIVERY_LEASE,
-          renderThreads: ctx.config.CANDOR_RENDER_THREADS,
-          ...options.engine,
-        },
-      );
-      engine.setOnFinished(async (campaign, result) => {
-        // Everyone in scope reached: the individual-notice obligations are done, with the campaign as evidence.
-        if (result.missed > 0) return;
-        const obligations = createObligationsModule(ctx);
-        const report = await obligations.service.report(campaign.incident_id);
-        for (const o of report.obligations) {
-          if (o.kind !== 'individuals' || o.status !== 'open') continue;
-          await obligations.service.decide(
-            campaign.incident_id,
-            o.key,
-            {
-              status: 'done',
-              reasons: '',
-              evidence: `Campaign "${campaign.name}" (${campaign.id}) notified all ${result.reached} people in scope.`,
-            },
-            { actor: systemActor },
-          );
-        }
+  let own: OutboundModule | undefined;
+  let port: ReturnType<typeof createCampaignPort> | undefined;
+  const outbound = () => {
+    if (!options.outbound) own ??= ownOutbound();
+    const served = options.outbound ?? own!;
+    if (!port) {
+      port = createCampaignPort(ctx, {
+        linkTtlMs: options.engine?.linkTtlMs,
+        renderThreads: options.engine?.renderThreads ?? ctx.config.CANDOR_RENDER_THREADS,
+        onFinished: (campaign, result) => markNoticesDone(ctx, campaign, result),
       });
+      served.serveCampaigns(port);
     }
-    return engine;
+    return served;
   };
+  const ownOutbound = () =>
+    createOutboundModule(ctx, {
+      recipients: peopleRecipientIndex(ctx.crypto),
+      senders: options.senders,
+      engine: options.engine,
+    });
+  const engine = () => outbound().campaigns();
+  const outboxOf = () => outbound().outbox;
   return {
-    routes: [
-      campaignsRoutes(ctx),
-      receiptsRoutes({ ...ctx, engine: getEngine }),
-      lettersRoutes({ ...ctx, engine: getEngine }),
-    ],
-    engine: getEngine,
-    /** The channels' senders (SMTP pool, SMS provider, outbox), shared with the notice site's messages. */
-    senders: getSenders,
+    routes: [campaignsRoutes({ ...ctx, outbox: outboxOf }), lettersRoutes({ ...ctx, engine })],
+    /** The campaign lane of outbound that sends these campaigns. */
+    engine,
+    /** Registers this module's port with the shared outbound module (composition time). */
+    serve: () => {
+      outbound();
+    },
     service: {
       create: (
         incidentId: string,
@@ -116,8 +114,32 @@ export function createCampaignsModule(
         importCodes(ctx, id, csv, meta),
     },
     async close() {
-      senders?.close();
-      await engine?.close();
+      await own?.close();
+      await port?.close();
     },
   };
+}
+
+/** Everyone in scope reached: the individual-notice obligations are done, with the campaign as evidence. */
+async function markNoticesDone(
+  ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
+  campaign: { id: string; incidentId: string; name: string },
+  result: { reached: number; missed: number },
+) {
+  if (result.missed > 0) return;
+  const obligations = createObligationsModule(ctx);
+  const report = await obligations.service.report(campaign.incidentId);
+  for (const o of report.obligations) {
+    if (o.kind !== 'individuals' || o.status !== 'open') continue;
+    await obligations.service.decide(
+      campaign.incidentId,
+      o.key,
+      {
+        status: 'done',
+        reasons: '',
+        evidence: `Campaign "${campaign.name}" (${campaign.id}) notified all ${result.reached} people in scope.`,
+      },
+      { actor: systemActor },
+    );
+  }
 }

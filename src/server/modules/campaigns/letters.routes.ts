@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { campaignParams } from '../../../shared/contracts/campaigns.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
-import type { createDeliveryEngine } from './delivery.ts';
+import type { CampaignLane } from '../outbound/index.ts';
 import * as letters from './letters.ts';
 
 /**
@@ -46,7 +46,7 @@ export const letterSummaryDto = z.object({
 });
 
 export function lettersRoutes(
-  deps: Pick<PlatformContext, 'db' | 'crypto'> & { engine: () => ReturnType<typeof createDeliveryEngine> },
+  deps: Pick<PlatformContext, 'db' | 'crypto'> & { engine: () => CampaignLane },
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['campaigns'];

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import PDFDocument from 'pdfkit';
 import type { Db, Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
@@ -6,11 +5,21 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { formatDay, readerLocale } from '../../platform/time/format-time.ts';
 import { readCompanyProfile } from '../incidents/index.ts';
+import {
+  type CampaignLane,
+  letterDeliveries,
+  letterPrintSummary,
+  lettersEndedFor,
+  lettersOfBatch,
+  lockLettersNamed,
+  OUTBOX_CONTEXT,
+  type OutboxLetter,
+  printedLetterIds,
+  takeUnprintedLetters,
+} from '../outbound/index.ts';
 import { contactsFor, type PersonContact } from '../population/index.ts';
 import { settingsOf } from './campaigns.service.ts';
 import { printedCompanyNameOf } from './company-name.ts';
-import type { createDeliveryEngine } from './delivery.ts';
-import { OUTBOX_CONTEXT } from './senders.ts';
 import { resolveLocale } from './templates/index.ts';
 
 /**
@@ -37,14 +46,6 @@ export interface LetterBatch {
   pages: number;
   pdf: Buffer;
   manifest: string;
-}
-
-interface OutboxRow {
-  id: string;
-  pn: number;
-  message_id: string;
-  sealed: Buffer;
-  batch_id: string;
 }
 
 interface SealedLetter {
@@ -85,9 +86,6 @@ async function campaignFor(tx: Executor, campaignId: string): Promise<Campaign> 
   return campaign;
 }
 
-// Batch ids are printed_at with microseconds, so they round-trip through PostgreSQL exactly.
-const batchIdSql = sql<string>`to_char(printed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /** Takes the oldest letters not yet printed (up to `limit`), renders them and marks them printed. */
 export async function renderLetterBatch(
   deps: Pick<PlatformContext, 'db' | 'crypto'>,
@@ -104,22 +102,14 @@ export async function renderLetterBatch(
         'The campaign was cancelled: its letters are not printed. Start a new campaign to send letters.',
       );
     }
-    const claimed = await sql<OutboxRow>`
-      UPDATE outbox_messages o SET printed_at = now()
-      FROM (SELECT id FROM outbox_messages
-            WHERE campaign_id = ${campaignId} AND channel = 'letter' AND printed_at IS NULL
-            ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED) picked
-      WHERE o.id = picked.id
-      RETURNING o.id, o.pn, o.message_id, o.sealed, ${batchIdSql} AS batch_id`.execute(tx);
-    if (claimed.rows.length === 0) {
+    const rows = await takeUnprintedLetters(tx, campaignId, limit);
+    if (rows.length === 0) {
       throw new AppError(
         'conflict',
         'No letters are waiting to be printed: every letter rendered so far is in an earlier batch. Letters appear here as the campaign runs.',
       );
     }
-    const rows = claimed.rows.sort((a, b) => Number(a.id) - Number(b.id));
-    // Letters always belong to a campaign's person (only the notice site's own messages have none).
-    const batch = await composeBatch(tx, deps.crypto, campaign, rows as OutboxRow[], options.paper ?? 'a4');
+    const batch = await composeBatch(tx, deps.crypto, campaign, rows, options.paper ?? 'a4');
     // Last, so the audit log's append lock is held only until the commit, not while rendering.
     await recordAudit(tx, {
       actor: meta.actor,
@@ -142,17 +132,9 @@ export async function reprintLetterBatch(
 ): Promise<LetterBatch> {
   return deps.db.transaction().execute(async (tx) => {
     const campaign = await campaignFor(tx, campaignId);
-    const rows = await tx
-      .selectFrom('outbox_messages')
-      .select(['id', 'pn', 'message_id', 'sealed', batchIdSql.as('batch_id')])
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .where('printed_at', '=', sql<Date>`${batchId}::timestamptz`)
-      .orderBy('id')
-      .execute();
+    const rows = await lettersOfBatch(tx, campaignId, batchId);
     if (rows.length === 0) throw notFound('A print batch with this id in this campaign');
-    // Letters always belong to a campaign's person (only the notice site's own messages have none).
-    const batch = await composeBatch(tx, deps.crypto, campaign, rows as OutboxRow[], options.paper ?? 'a4');
+    const batch = await composeBatch(tx, deps.crypto, campaign, rows, options.paper ?? 'a4');
     await recordAudit(tx, {
       actor: meta.actor,
       action: 'campaign.letters_reprinted',
@@ -168,19 +150,12 @@ async function composeBatch(
   tx: Executor,
   crypto: PlatformContext['crypto'],
   campaign: Campaign,
-  rows: OutboxRow[],
+  rows: OutboxLetter[],
   paper: Paper,
 ): Promise<LetterBatch> {
   const pns = rows.map((r) => r.pn);
   const contacts = await contactsFor(tx, crypto, campaign.incident_id, pns);
-  const deliveries = await tx
-    .selectFrom('deliveries')
-    .select(['pn', 'locale', 'variant_id'])
-    .where('incident_id', '=', campaign.incident_id)
-    .where('campaign_id', '=', campaign.id)
-    .where('channel', '=', 'letter')
-    .where('pn', '=', sql<number>`any(${pns}::int[])`)
-    .execute();
+  const deliveries = await letterDeliveries(tx, campaign.incident_id, campaign.id, pns);
   const variants = await tx
     .selectFrom('campaign_variants')
     .select(['id', 'content'])
@@ -575,7 +550,7 @@ export function parseReturnedMail(csv: string): ReturnedEntry[] {
  * lines count once.
  */
 export async function importReturnedMail(
-  deps: { db: Db; engine: () => ReturnType<typeof createDeliveryEngine> },
+  deps: { db: Db; engine: () => CampaignLane },
   campaignId: string,
   csv: string,
   meta: Meta,
@@ -597,26 +572,13 @@ export async function importReturnedMail(
     const ids = entries.flatMap((e) => (e.messageId ? [e.messageId] : []));
     const codes = entries.flatMap((e) => (e.code ? [e.code] : []));
     // Locked, so the state read here is the one the guarded update sees.
-    const found = await tx
-      .selectFrom('deliveries')
-      .select(['incident_id', 'campaign_id', 'pn', 'channel', 'step', 'variant_id', 'locale', 'state'])
-      .select(['message_id', 'verification_code'])
-      .where('incident_id', '=', campaign.incident_id)
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .where(sql<boolean>`(message_id = any(${ids}::text[]) OR verification_code = any(${codes}::text[]))`)
-      .forUpdate()
-      .execute();
+    const found = await lockLettersNamed(tx, campaign.incident_id, campaignId, { messageIds: ids, codes });
     // Only a printed letter can come back; anything else in the list is a mistake to show, not apply.
-    const printed = await tx
-      .selectFrom('outbox_messages')
-      .select('message_id')
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .where('printed_at', 'is not', null)
-      .where('message_id', '=', sql<string>`any(${found.map((d) => d.message_id)}::text[])`)
-      .execute();
-    const isPrinted = new Set(printed.map((p) => p.message_id));
+    const isPrinted = await printedLetterIds(
+      tx,
+      campaignId,
+      found.map((d) => d.message_id),
+    );
     const returnable = found.filter((d) => isPrinted.has(d.message_id));
     const byId = new Map(returnable.map((d) => [d.message_id, d]));
     const byCode = new Map(returnable.map((d) => [d.verification_code, d]));
@@ -659,40 +621,14 @@ export async function letterSummary(db: Executor, campaignId: string) {
     .where('id', '=', campaignId)
     .executeTakeFirst();
   if (!campaign) throw notFound('A campaign with this id');
-  const [outbox, returned, batches] = await Promise.all([
-    db
-      .selectFrom('outbox_messages')
-      .select([
-        sql<string>`count(*) FILTER (WHERE printed_at IS NULL)`.as('pending'),
-        sql<string>`count(*) FILTER (WHERE printed_at IS NOT NULL)`.as('printed'),
-      ])
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('incident_id', '=', campaign.incident_id)
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .where('state', 'in', ['bounced', 'fell_back'])
-      .where('error', '=', RETURNED_MAIL)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('outbox_messages')
-      .select([batchIdSql.as('batch_id'), (eb) => eb.fn.countAll<string>().as('n')])
-      .where('campaign_id', '=', campaignId)
-      .where('channel', '=', 'letter')
-      .where('printed_at', 'is not', null)
-      .groupBy('printed_at')
-      .orderBy('printed_at', 'desc')
-      .limit(20)
-      .execute(),
+  const [printing, returned] = await Promise.all([
+    letterPrintSummary(db, campaignId),
+    lettersEndedFor(db, campaign.incident_id, campaignId, RETURNED_MAIL),
   ]);
   return {
-    pending: Number(outbox.pending),
-    printed: Number(outbox.printed),
-    returned: Number(returned.n),
-    batches: batches.map((b) => ({ batchId: b.batch_id, letters: Number(b.n) })),
+    pending: printing.pending,
+    printed: printing.printed,
+    returned,
+    batches: printing.batches,
   };
 }

@@ -1,9 +1,9 @@
 import type { Channel, VariantLocaleContent } from '../../../shared/contracts/campaigns.ts';
 import { type PublicTitle, publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
+import type { RenderResult } from '../outbound/index.ts';
 import type { PersonContact } from '../population/index.ts';
 import type { CampaignSettings } from './campaigns.service.ts';
-import type { RenderedMessage } from './senders.ts';
 import {
   buildContext,
   type CompiledTemplate,
@@ -46,7 +46,7 @@ export interface RenderJob {
   items: RenderItem[];
 }
 
-export type RenderResult = { message: RenderedMessage } | { missing: string } | { error: string };
+export type { RenderResult };
 
 const templates = new Map<string, CompiledTemplate>();
 

@@ -1,41 +1,45 @@
 import type { PlatformContext } from '../../platform/context.ts';
-import type { Senders } from '../campaigns/index.ts';
+import type { OutboundModule } from '../outbound/index.ts';
 import type { NoticeContent } from './content.ts';
 import { createCounters } from './counters.ts';
-import { createSiteMessenger } from './messages.ts';
+import { handleSiteMessages } from './messages.ts';
 import { noticeRoutes } from './notice.routes.ts';
 import * as service from './notice.service.ts';
 import { publicSiteRoutes } from './public.routes.ts';
 import { createSiteCache } from './site.ts';
 import { wordingRoutes } from './wording.routes.ts';
 
+// Until the inbox asks outbound itself (issue 15): where its replies and codes went.
+export { type Dispatch, siteDispatches } from '../outbound/index.ts';
 export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
-export { enqueueSiteMessage, siteMessageId } from './messages.ts';
+export { enqueueSiteMessage } from './messages.ts';
 export { esc, layout, messageBox, type SiteFrame } from './render.ts';
 export { readBranding } from './site.ts';
-export { type Dispatch, siteDispatches } from './site-dispatch.ts';
 
 /**
  * The public notice site: the notice, updates and feed, "am I affected?", code verification, the personal
- * page, subscriptions, feedback and the contact form (public pages under /n/); its staff API (console);
- * and the sender of the messages the site sends, sharing the campaigns' channels.
+ * page, subscriptions, feedback and the contact form (public pages under /n/); its staff API (console).
+ * What the site sends (lookup answers, confirmations, update notices) goes out through the outbound module,
+ * which calls the handlers this module registers there (`messages.ts`).
  */
 export function createNoticeModule(
   ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,
   options: {
-    senders: () => Senders;
+    outbound: Pick<OutboundModule, 'handle' | 'messages' | 'outbox'>;
     /** Where contact-form messages go (the support inbox); only `serve` takes them. */
     onContact?: Parameters<typeof publicSiteRoutes>[0]['onContact'];
   },
 ) {
   const sites = createSiteCache(ctx.db);
   const counters = createCounters(ctx.db, ctx.logger);
-  const messenger = createSiteMessenger({ ...ctx, senders: options.senders, counters });
+  const { outbound } = options;
+  handleSiteMessages(outbound, { ...ctx, counters });
+  const messenger = { kick: () => outbound.messages.kick() };
   type Meta = Parameters<typeof service.saveDraft>[3];
   return {
     routes: [
-      noticeRoutes({ ...ctx, sites, counters }),
+      noticeRoutes({ ...ctx, sites, counters, outbox: () => outbound.outbox }),
       wordingRoutes(ctx),
       publicSiteRoutes({
         ...ctx,
@@ -47,10 +51,8 @@ export function createNoticeModule(
           (() => Promise.reject(new Error('this process does not take contact-form messages'))),
       }),
     ],
-    messenger,
-    /** Lets queued work finish: the message being sent, the counts not yet written. */
+    /** Lets queued work finish: the counts not yet written. */
     async close() {
-      await messenger.idle();
       await counters.flush();
     },
     service: {

@@ -4,6 +4,7 @@ import { idParams } from '../../../shared/contracts/common.ts';
 import { noticeExposure as noticeExposureDto } from '../../../shared/contracts/consistency.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
+import { type OutboundModule, siteOutboxQuery, siteOutboxSearchBody } from '../outbound/index.ts';
 import { noticeExposure } from './consistency.ts';
 import {
   brandingSchema,
@@ -15,11 +16,14 @@ import {
 import type { Counters } from './counters.ts';
 import * as notice from './notice.service.ts';
 import type { SiteCache } from './site.ts';
-import { listSiteOutbox, siteOutboxQuery, siteOutboxSearchBody } from './site-outbox.ts';
 
 /** The console's API for the notice site: drafts, approval, publication, updates, activity, branding. */
 export function noticeRoutes(
-  deps: Pick<PlatformContext, 'db' | 'crypto' | 'config'> & { sites: SiteCache; counters: Counters },
+  deps: Pick<PlatformContext, 'db' | 'crypto' | 'config'> & {
+    sites: SiteCache;
+    counters: Counters;
+    outbox: () => OutboundModule['outbox'];
+  },
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['notice'];
@@ -181,7 +185,7 @@ export function noticeRoutes(
           querystring: siteOutboxQuery,
         },
       },
-      async (request) => listSiteOutbox(deps, request.params.id, request.query, requestMeta(request)),
+      async (request) => deps.outbox().site(request.params.id, request.query, requestMeta(request)),
     );
     // By recipient: POST, so the address or number searched for never travels in a URL.
     app.post(
@@ -190,7 +194,7 @@ export function noticeRoutes(
         config: { access: { permission: 'people:read_pii' as const } },
         schema: { tags, params: idParams, body: siteOutboxSearchBody },
       },
-      async (request) => listSiteOutbox(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => deps.outbox().site(request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       `${base}/revoke-links`,

@@ -5,6 +5,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { companyNameUnsetWarning } from '../../platform/settings/branding.ts';
 import { appendTimeline } from '../incidents/index.ts';
+import { messageStates } from '../outbound/index.ts';
 import { checkNotice } from './consistency.ts';
 import {
   type Branding,
@@ -591,12 +592,7 @@ export async function stats(db: Db, incidentId: string, days = 30) {
   const distribution: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   for (const r of feedbackRows) distribution[r.rating - 1] = Number(r.n);
   const count = distribution.reduce((a, b) => a + b, 0);
-  const messageRows = await db
-    .selectFrom('notice_messages')
-    .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('incident_id', '=', incidentId)
-    .groupBy('state')
-    .execute();
+  const messageRows = await messageStates(db, incidentId);
   const countOf = <T extends string>(
     list: Array<{ n: string } & Record<string, unknown>>,
     key: string,

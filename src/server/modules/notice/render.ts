@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { esc } from '../../platform/html-escape.ts';
 import type { Contact, LocaleText, NoticeContent, SiteLocale, UpdateContent } from './content.ts';
 import { t } from './texts.ts';
 
@@ -6,14 +7,7 @@ import { t } from './texts.ts';
  * The public site's HTML, rendered on the server: works without JavaScript, on a phone, with a screen
  * reader. Everything from the company or the public is escaped here; nothing else builds markup.
  */
-export function esc(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { esc };
 
 /** Plain text as HTML: a blank line starts a paragraph; a block of "- " lines is a list. */
 export function textToHtml(text: string): string {

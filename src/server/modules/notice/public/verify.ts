@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isIssuedVerificationCode } from '../../campaigns/index.ts';
+import { isIssuedVerificationCode } from '../../outbound/index.ts';
 import { checkFormToken, formToken, hitLimits } from '../guards.ts';
 import { backLink, esc, fieldHtml, formHtml, messageBox } from '../render.ts';
 import type { PublishedSite } from '../site.ts';

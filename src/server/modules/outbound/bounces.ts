@@ -3,7 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import type { createDeliveryEngine } from './delivery.ts';
+import type { CampaignLane } from './campaign-lane.ts';
+import { emailDeliveryByMessageId } from './delivery-reports.repository.ts';
 
 /**
  * Bounce reports by email: delivery status notifications (RFC 3464) sent back to the notices' envelope
@@ -65,7 +66,7 @@ export function startInboundSmtp(
     db: Db;
     config: Config;
     logger: Logger;
-    engine: () => ReturnType<typeof createDeliveryEngine>;
+    engine: () => CampaignLane;
   },
   mailboxes: InboundMailbox[] = [],
 ): { close(): Promise<void>; port: () => number } {
@@ -123,27 +124,12 @@ export function startInboundSmtp(
 }
 
 export async function handleBounce(
-  deps: { db: Db; logger: Logger; engine: () => ReturnType<typeof createDeliveryEngine> },
+  deps: { db: Db; logger: Logger; engine: () => CampaignLane },
   raw: Buffer,
 ): Promise<'bounced' | 'ignored'> {
   const dsn = await parseDsn(raw);
   if (!dsn?.messageId || !dsn.permanent) return 'ignored';
-  const delivery = await deps.db
-    .selectFrom('deliveries as d')
-    .innerJoin('campaigns as c', 'c.id', 'd.campaign_id')
-    .select([
-      'd.incident_id',
-      'd.campaign_id',
-      'd.pn',
-      'd.channel',
-      'd.step',
-      'd.variant_id',
-      'd.locale',
-      'c.channels',
-    ])
-    .where('d.message_id', '=', dsn.messageId)
-    .where('d.channel', '=', 'email')
-    .executeTakeFirst();
+  const delivery = await emailDeliveryByMessageId(deps.db, dsn.messageId);
   if (!delivery) return 'ignored';
   await deps.db
     .transaction()
@@ -152,7 +138,7 @@ export async function handleBounce(
         .engine()
         .failOver(
           tx,
-          { id: delivery.campaign_id, incident_id: delivery.incident_id, channels: delivery.channels },
+          { id: delivery.campaign_id, incident_id: delivery.incident_id },
           delivery,
           `bounced (DSN ${dsn.status ?? 'failed'})`,
           'bounced',

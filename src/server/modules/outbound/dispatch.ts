@@ -1,7 +1,8 @@
 import type { Executor } from '../../db/database.ts';
 import type { SentVia } from '../../db/schema.ts';
-import { outboxByMessageIds } from '../campaigns/index.ts';
-import { siteMessageId } from './messages.ts';
+import { siteMessageId } from './message-ids.ts';
+import { messagesOfInboxMessages } from './messages.repository.ts';
+import { outboxByMessageIds } from './outbox.repository.ts';
 
 /**
  * Where an outgoing inbox message (a reply, a verification code) went: queued, handed to the SMTP server
@@ -27,12 +28,7 @@ export async function siteDispatches(
 ): Promise<Map<string, Dispatch>> {
   const found = new Map<string, Dispatch>();
   if (inboxMessageIds.length === 0) return found;
-  const queued = await db
-    .selectFrom('notice_messages')
-    .select(['id', 'inbox_message_id', 'incident_id', 'state', 'sent_via', 'outcome'])
-    .where('inbox_message_id', 'in', inboxMessageIds as string[])
-    .orderBy('id')
-    .execute();
+  const queued = await messagesOfInboxMessages(db, inboxMessageIds);
   const kept = await outboxByMessageIds(
     db,
     queued.map((q) => siteMessageId(noticeUrl, q.id)),

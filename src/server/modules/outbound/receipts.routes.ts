@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
@@ -10,7 +9,13 @@ import {
 } from '../../platform/http/signed-webhook.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { parseTwilioStatus, parseWebhookReceipt } from '../../platform/sms/index.ts';
-import type { createDeliveryEngine } from './delivery.ts';
+import type { CampaignLane } from './campaign-lane.ts';
+import {
+  deliveryByProviderId,
+  emailDeliveryByMessageId,
+  markDelivered,
+} from './delivery-reports.repository.ts';
+import { recordProviderEvent } from './provider-events.repository.ts';
 
 const emailEvent = z.object({
   id: z.string().min(1).max(200),
@@ -30,7 +35,7 @@ export function receiptsRoutes(deps: {
   db: Db;
   config: Config;
   logger: Logger;
-  engine: () => ReturnType<typeof createDeliveryEngine>;
+  engine: () => CampaignLane;
 }): FastifyPluginAsync {
   return async (app) => {
     installWebhookBodies(app);
@@ -59,12 +64,7 @@ export function receiptsRoutes(deps: {
             .send({ error: 'expected {id, messageId, event: delivered|bounce|complaint, permanent}' });
         }
         const e = event.data;
-        const delivery = await deps.db
-          .selectFrom('deliveries')
-          .select('provider_id')
-          .where('message_id', '=', e.messageId)
-          .where('channel', '=', 'email')
-          .executeTakeFirst();
+        const delivery = await emailDeliveryByMessageId(deps.db, e.messageId);
         if (delivery?.provider_id) {
           // A complaint is recorded by the provider but changes nothing: legally required notices are not
           // marketing, and a person's complaint does not end the duty to tell them (DESIGN invariant 5).
@@ -96,46 +96,23 @@ export function receiptsRoutes(deps: {
 }
 
 async function apply(
-  deps: { db: Db; logger: Logger; engine: () => ReturnType<typeof createDeliveryEngine> },
+  deps: { db: Db; logger: Logger; engine: () => CampaignLane },
   provider: string,
   eventId: string,
   receipt: { providerId: string; state: string; permanent: boolean; errorCode: string | null },
 ) {
   await deps.db.transaction().execute(async (tx) => {
-    const fresh = await tx
-      .insertInto('provider_events')
-      .values({ provider, event_id: eventId.slice(0, 300) })
-      .onConflict((oc) => oc.doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (!fresh) return;
-    const delivery = await tx
-      .selectFrom('deliveries as d')
-      .innerJoin('campaigns as c', 'c.id', 'd.campaign_id')
-      .select([
-        'd.incident_id',
-        'd.campaign_id',
-        'd.pn',
-        'd.channel',
-        'd.step',
-        'd.variant_id',
-        'd.locale',
-        'd.state',
-        'c.channels',
-      ])
-      .where('d.provider_id', '=', receipt.providerId)
-      .executeTakeFirst();
+    if (!(await recordProviderEvent(tx, provider, eventId))) return;
+    const delivery = await deliveryByProviderId(tx, receipt.providerId);
     if (!delivery) return;
     if (receipt.state === 'delivered') {
-      await sql`UPDATE deliveries SET state = 'delivered', settled_at = now(), updated_at = now()
-                WHERE incident_id = ${delivery.incident_id} AND campaign_id = ${delivery.campaign_id}
-                  AND pn = ${delivery.pn} AND channel = ${delivery.channel} AND state = 'sent'`.execute(tx);
+      await markDelivered(tx, delivery);
     } else if ((receipt.state === 'failed' || receipt.state === 'undelivered') && receipt.permanent) {
       await deps
         .engine()
         .failOver(
           tx,
-          { id: delivery.campaign_id, incident_id: delivery.incident_id, channels: delivery.channels },
+          { id: delivery.campaign_id, incident_id: delivery.incident_id },
           delivery,
           `provider reported ${receipt.state}${receipt.errorCode ? ` (${receipt.errorCode})` : ''}`,
           'bounced',

@@ -1,11 +1,11 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import { createNoticeModule } from '../../src/server/modules/notice/index.ts';
+import { createOutbound } from '../../src/server/wiring.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /**
- * The site's sending loop (run by every `serve` and `worker`) waits a second between rounds. It used to add
+ * The message lane's loop (run by every `serve` and `worker`) waits a second between rounds. It used to add
  * an abort listener per round and never remove it: a leak of 86,400 listeners a day per process.
  */
 describe('the site messages loop', () => {
@@ -16,9 +16,10 @@ describe('the site messages loop', () => {
   afterAll(() => t.close());
 
   it('holds at most one abort listener however many rounds it runs, and stops when aborted', async () => {
-    const notice = createNoticeModule(t.ctx, { senders: createCampaignsModule(t.ctx).senders });
+    const outbound = createOutbound(t.ctx);
+    createNoticeModule(t.ctx, { outbound });
     const stop = new AbortController();
-    const running = notice.messenger.run(stop.signal);
+    const running = outbound.messages.run(stop.signal);
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     expect(getEventListeners(stop.signal, 'abort').length).toBeLessThanOrEqual(1);
     stop.abort();

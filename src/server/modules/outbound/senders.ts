@@ -4,57 +4,20 @@ import type { Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { SiteMessageKind } from '../../db/schema.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { createSmtpTransport } from '../../platform/mail/smtp-transport.ts';
 import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '../../platform/sms/index.ts';
-import { blindLookup } from '../population/index.ts';
+import type { RecipientIndex, Sender, Senders } from './outbound.types.ts';
+import { insertOutboxMessage } from './outbox.repository.ts';
+
+export type { RenderedMessage, Sender, Senders, SendOutcome } from './outbound.types.ts';
 
 /**
  * The channels' senders. Email goes through SMTP (a nodemailer pool, optional DKIM) or, with no SMTP server
  * configured, into the embedded outbox; SMS through the configured provider or the outbox; letters always
  * into the outbox, from which print batches are made. Outbox writes are idempotent by Message-ID, so a
- * delivery re-sent after a crash is stored once.
+ * message re-sent after a crash is stored once.
  */
-export interface RenderedMessage {
-  /** Null for an inbox reply to a sender who matches no incident. */
-  incidentId: string | null;
-  /** Null for the notice site's own messages (lookup answers, confirmations, update notices). */
-  campaignId: string | null;
-  pn: number | null;
-  kind?: SiteMessageKind | undefined;
-  /** Extra headers (List-Unsubscribe on update notices). */
-  headers?: Record<string, string> | undefined;
-  messageId: string;
-  to: string;
-  from?: string | undefined;
-  replyTo?: string | undefined;
-  subject?: string | undefined;
-  html?: string | undefined;
-  text: string;
-  /** Letters: the postal address block. */
-  address?: string[] | undefined;
-  verificationCode: string;
-  statusCallbackUrl?: string | undefined;
-}
-
-export type SendOutcome =
-  | { ok: true; providerId: string }
-  | { ok: false; permanent: boolean; reason: string };
-
-export interface Sender {
-  readonly kind: 'smtp' | 'sms-provider' | 'outbox';
-  send(message: RenderedMessage): Promise<SendOutcome>;
-  close(): void;
-}
-
-export interface Senders {
-  email: Sender;
-  sms: Sender;
-  letter: Sender;
-  close(): void;
-}
-
 export const OUTBOX_CONTEXT = 'outbox_messages.sealed';
 
 /**
@@ -62,15 +25,21 @@ export const OUTBOX_CONTEXT = 'outbox_messages.sealed';
  * an address typed in the console finds it); null for letters and for recipients that do not normalize.
  */
 export function recipientIndex(
-  crypto: Pick<PiiCrypto, 'blindIndex'>,
+  recipients: RecipientIndex | undefined,
   channel: 'email' | 'sms' | 'letter',
   to: string,
 ): Buffer | null {
-  if (channel === 'letter') return null;
-  return blindLookup(crypto, { kind: channel === 'sms' ? 'phone' : 'email', value: to })?.index ?? null;
+  if (channel === 'letter' || !recipients) return null;
+  return recipients(channel === 'sms' ? 'phone' : 'email', to);
 }
 
-export function outboxSender(db: Db, crypto: PiiCrypto, channel: 'email' | 'sms' | 'letter'): Sender {
+/** Without a recipient index, messages are stored unsearchable by address (letters need none). */
+export function outboxSender(
+  db: Db,
+  crypto: PiiCrypto,
+  channel: 'email' | 'sms' | 'letter',
+  recipients?: RecipientIndex,
+): Sender {
   return {
     kind: 'outbox',
     async send(message) {
@@ -87,20 +56,16 @@ export function outboxSender(db: Db, crypto: PiiCrypto, channel: 'email' | 'sms'
         }),
         OUTBOX_CONTEXT,
       );
-      await db
-        .insertInto('outbox_messages')
-        .values({
-          incident_id: message.incidentId,
-          campaign_id: message.campaignId,
-          pn: message.pn,
-          ...(message.kind ? { kind: message.kind } : {}),
-          channel,
-          message_id: message.messageId,
-          sealed,
-          to_idx: recipientIndex(crypto, channel, message.to),
-        })
-        .onConflict((oc) => oc.column('message_id').doNothing())
-        .execute();
+      await insertOutboxMessage(db, {
+        incident_id: message.incidentId,
+        campaign_id: message.campaignId,
+        pn: message.pn,
+        ...(message.kind ? { kind: message.kind } : {}),
+        channel,
+        message_id: message.messageId,
+        sealed,
+        to_idx: recipientIndex(recipients, channel, message.to),
+      });
       return { ok: true, providerId: `outbox:${message.messageId}` };
     },
     close() {},
@@ -256,9 +221,14 @@ export function smsSender(provider: SmsProvider): Sender {
   };
 }
 
-export function createSenders(config: Config, db: Db, crypto: PiiCrypto): Senders {
-  const email = config.SMTP_URL ? smtpSender(config) : outboxSender(db, crypto, 'email');
-  let sms: Sender = outboxSender(db, crypto, 'sms');
+export function createSenders(
+  config: Config,
+  db: Db,
+  crypto: PiiCrypto,
+  recipients: RecipientIndex,
+): Senders {
+  const email = config.SMTP_URL ? smtpSender(config) : outboxSender(db, crypto, 'email', recipients);
+  let sms: Sender = outboxSender(db, crypto, 'sms', recipients);
   if (config.SMS_PROVIDER === 'twilio') {
     sms = smsSender(
       createTwilioProvider({

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Executor } from '../../db/database.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { blindLookup } from '../population/index.ts';
+import type { RecipientIndex } from './outbound.types.ts';
+import { campaignOutboxPage } from './outbox.repository.ts';
 import { OUTBOX_CONTEXT } from './senders.ts';
 
 /**
@@ -67,69 +67,34 @@ const PAGE = 50;
 
 /** The blind index of a recipient typed by staff: an email when it has an @, else a phone number. */
 export function recipientLookup(
-  crypto: PlatformContext['crypto'],
+  recipients: RecipientIndex,
   to: string,
   defaultCountry?: string | undefined,
 ): Buffer {
-  const found = blindLookup(crypto, {
-    kind: to.includes('@') ? 'email' : 'phone',
-    value: to,
-    defaultCountry,
-  });
+  const found = recipients(to.includes('@') ? 'email' : 'phone', to, defaultCountry);
   if (!found) {
     throw new AppError(
       'validation_failed',
       'That is not an email address or phone number we can search for. Check it (phone numbers need their country code, or a country).',
     );
   }
-  return found.index;
-}
-
-function filtered(
-  db: Executor,
-  campaignId: string,
-  query: z.output<typeof outboxQuery> & { toIdx?: Buffer | undefined },
-) {
-  let q = db
-    .selectFrom('outbox_messages as o')
-    .leftJoin('deliveries as d', (join) =>
-      join
-        .onRef('d.incident_id', '=', 'o.incident_id')
-        .onRef('d.campaign_id', '=', 'o.campaign_id')
-        .onRef('d.pn', '=', 'o.pn')
-        .onRef('d.channel', '=', 'o.channel'),
-    )
-    .where('o.campaign_id', '=', campaignId);
-  if (query.message) return q.where('o.id', '=', String(query.message));
-  if (query.channel) q = q.where('o.channel', '=', query.channel);
-  if (query.state) q = q.where('d.state', '=', query.state);
-  if (query.toIdx) q = q.where('o.to_idx', '=', query.toIdx);
-  return q;
+  return found;
 }
 
 export async function listOutbox(
-  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  deps: Pick<PlatformContext, 'db' | 'crypto'> & { recipients: RecipientIndex },
   campaignId: string,
   query: z.output<typeof outboxQuery> & { to?: string | undefined; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
 ) {
-  const toIdx = query.to ? recipientLookup(deps.crypto, query.to, query.defaultCountry) : undefined;
-  const filters = { ...query, toIdx };
+  const toIdx = query.to ? recipientLookup(deps.recipients, query.to, query.defaultCountry) : undefined;
   return deps.db.transaction().execute(async (tx) => {
-    let q = filtered(tx, campaignId, filters).select([
-      'o.id',
-      'o.channel',
-      'o.pn',
-      'o.message_id',
-      'o.created_at',
-      'o.sealed',
-      'd.state',
-    ]);
-    if (query.before && !query.message) q = q.where('o.id', '<', String(query.before));
-    const rows = await q.orderBy('o.id', 'desc').limit(PAGE).execute();
-    const total = await filtered(tx, campaignId, filters)
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
+    const { rows, total } = await campaignOutboxPage(
+      tx,
+      campaignId,
+      { channel: query.channel, state: query.state, toIdx, message: query.message },
+      { before: query.before, size: PAGE },
+    );
     const messages = await Promise.all(
       rows.map(async (r) => {
         const m = JSON.parse(await deps.crypto.decrypt(r.sealed, OUTBOX_CONTEXT)) as Record<string, unknown>;
@@ -168,22 +133,8 @@ export async function listOutbox(
     }
     return {
       messages,
-      total: Number(total.n),
+      total,
       nextBefore: rows.length === PAGE && !query.message ? Number(rows[rows.length - 1]!.id) : null,
     };
   });
-}
-
-/** Outbox rows by Message-ID (the notice site's messages are found by theirs): id and channel, no content. */
-export async function outboxByMessageIds(
-  db: Executor,
-  messageIds: readonly string[],
-): Promise<Map<string, { id: number; channel: string }>> {
-  if (messageIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('outbox_messages')
-    .select(['id', 'message_id', 'channel'])
-    .where('message_id', 'in', messageIds as string[])
-    .execute();
-  return new Map(rows.map((r) => [r.message_id, { id: Number(r.id), channel: r.channel }]));
 }

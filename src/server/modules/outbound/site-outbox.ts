@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import type { Executor } from '../../db/database.ts';
-import type { SiteMessageKind } from '../../db/schema.ts';
+import type { MessageKind } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { OUTBOX_CONTEXT, recipientLookup } from '../campaigns/index.ts';
+import { recipientLookup } from './campaign-outbox.ts';
+import type { RecipientIndex } from './outbound.types.ts';
+import { siteOutboxPage } from './outbox.repository.ts';
+import { OUTBOX_CONTEXT } from './senders.ts';
 
 /**
- * What the notice site and the inbox sent through the embedded outbox (no SMTP server or SMS provider
- * configured): lookup answers, confirmations, update notices, inbox replies and verification codes.
+ * The notice site's mailbox in the console: what the notice site and the inbox sent through the embedded
+ * outbox (no SMTP server or SMS provider configured): lookup answers, confirmations, update notices, inbox
+ * replies and verification codes.
  * Decrypted per page and audited in the transaction that reads it. Staff find a message by recipient
  * (blind index, exact; POST only), by kind and channel, or by its id (the inbox links to it).
  */
@@ -19,7 +22,7 @@ export const siteMessageKinds = [
   'inbox_reply',
   'inbox_verification',
   'inbox_csat',
-] as const satisfies readonly SiteMessageKind[];
+] as const satisfies readonly MessageKind[];
 
 export const siteOutboxQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
@@ -40,43 +43,26 @@ export const siteOutboxSearchBody = siteOutboxQuery.omit({ message: true }).exte
 
 const PAGE = 50;
 
-function filtered(
-  db: Executor,
-  incidentId: string,
-  query: z.output<typeof siteOutboxQuery> & { toIdx?: Buffer | undefined },
-) {
-  let q = db
-    .selectFrom('outbox_messages')
-    .where('incident_id', '=', incidentId)
-    .where('campaign_id', 'is', null);
-  if (query.message) return q.where('id', '=', String(query.message));
-  if (query.kind) q = q.where('kind', '=', query.kind);
-  if (query.channel) q = q.where('channel', '=', query.channel);
-  if (query.toIdx) q = q.where('to_idx', '=', query.toIdx);
-  return q;
-}
-
 export async function listSiteOutbox(
-  deps: Pick<PlatformContext, 'db' | 'crypto'>,
+  deps: Pick<PlatformContext, 'db' | 'crypto'> & { recipients: RecipientIndex },
   incidentId: string,
   query: z.output<typeof siteOutboxQuery> & { to?: string | undefined; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
 ) {
-  const toIdx = query.to ? recipientLookup(deps.crypto, query.to, query.defaultCountry) : undefined;
-  const filters = { ...query, toIdx };
+  const toIdx = query.to ? recipientLookup(deps.recipients, query.to, query.defaultCountry) : undefined;
   return deps.db.transaction().execute(async (tx) => {
-    let q = filtered(tx, incidentId, filters).select(['id', 'kind', 'channel', 'created_at', 'sealed']);
-    if (query.before && !query.message) q = q.where('id', '<', String(query.before));
-    const rows = await q.orderBy('id', 'desc').limit(PAGE).execute();
-    const total = await filtered(tx, incidentId, filters)
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
+    const { rows, total } = await siteOutboxPage(
+      tx,
+      incidentId,
+      { kind: query.kind, channel: query.channel, toIdx, message: query.message },
+      { before: query.before, size: PAGE },
+    );
     const messages = await Promise.all(
       rows.map(async (r) => {
         const m = JSON.parse(await deps.crypto.decrypt(r.sealed, OUTBOX_CONTEXT)) as Record<string, unknown>;
         return {
           id: Number(r.id),
-          kind: r.kind as SiteMessageKind,
+          kind: r.kind as MessageKind,
           channel: r.channel as 'email' | 'sms',
           createdAt: new Date(r.created_at).toISOString(),
           to: String(m.to ?? ''),
@@ -103,7 +89,7 @@ export async function listSiteOutbox(
     }
     return {
       messages,
-      total: Number(total.n),
+      total,
       nextBefore: rows.length === PAGE && !query.message ? Number(rows[rows.length - 1]!.id) : null,
     };
   });

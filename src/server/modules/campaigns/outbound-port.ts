@@ -1,0 +1,213 @@
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Db, Executor } from '../../db/database.ts';
+import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
+import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import type { Logger } from '../../platform/logging/logger.ts';
+import { appendTimeline } from '../incidents/index.ts';
+import type { CampaignPort, CampaignRef, SendingCampaign } from '../outbound/index.ts';
+import { launch, settingsOf } from './campaigns.service.ts';
+import { type CampaignRow, createBatchRenderer, type RenderOptions } from './render-claimed.ts';
+
+/**
+ * The campaigns module's side of the outbound engine (registered with `outbound.serveCampaigns`): which
+ * campaigns send (scheduled ones start when their time comes), at what rate, how a batch renders, the
+ * fallback chain over the channels that reach a person, and what a pause or the finish writes (timeline and
+ * audit, in the transaction outbound opens). Outbound owns the rows and the loop.
+ */
+export function createCampaignPort(
+  deps: { db: Db; crypto: PiiCrypto; logger: Logger; config: Config },
+  options: RenderOptions & {
+    /** After a campaign reached everyone in scope (the obligations it fulfils). */
+    onFinished?: (campaign: CampaignRef, result: { reached: number; missed: number }) => Promise<void>;
+  },
+): CampaignPort {
+  const renderer = createBatchRenderer(deps, options);
+  const rows = new WeakMap<SendingCampaign, CampaignRow>();
+
+  async function rowOf(campaign: SendingCampaign): Promise<CampaignRow> {
+    const known = rows.get(campaign);
+    if (known) return known;
+    return deps.db
+      .selectFrom('campaigns')
+      .select(COLUMNS)
+      .where('id', '=', campaign.id)
+      .executeTakeFirstOrThrow();
+  }
+
+  return {
+    async sendingCampaigns() {
+      const due = await deps.db
+        .selectFrom('campaigns')
+        .select('id')
+        .where('status', '=', 'scheduled')
+        .where('scheduled_at', '<=', new Date())
+        .execute();
+      for (const c of due) {
+        await launch({ db: deps.db, config: deps.config }, c.id, ['scheduled'], { actor: systemActor }).catch(
+          (error: unknown) =>
+            deps.logger.warn({ err: error, campaignId: c.id }, 'scheduled campaign could not start'),
+        );
+      }
+      const running = await deps.db
+        .selectFrom('campaigns')
+        .select(COLUMNS)
+        .where('status', '=', 'running')
+        .execute();
+      return running.map((row) => {
+        const settings = settingsOf(row);
+        const campaign: SendingCampaign = {
+          id: row.id,
+          incidentId: row.incident_id,
+          name: row.name,
+          channels: row.channels,
+          throttle: settings.throttle,
+          errorThreshold: settings.errorThreshold,
+        };
+        rows.set(campaign, row);
+        return campaign;
+      });
+    },
+
+    isSending: (campaignId) =>
+      sql<boolean>`EXISTS (SELECT 1 FROM campaigns WHERE id = ${campaignId} AND status = 'running')`,
+
+    async render(campaign, channel, claimed, workerId) {
+      return renderer.render(await rowOf(campaign), channel, claimed, workerId);
+    },
+
+    async recordFirstSends(tx, campaign) {
+      const first = await tx
+        .updateTable('incidents')
+        .set({ first_notice_at: new Date() })
+        .where('id', '=', campaign.incidentId)
+        .where('first_notice_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(first.numUpdatedRows) === 1) {
+        await appendTimeline(tx, {
+          incidentId: campaign.incidentId,
+          kind: 'campaign',
+          actor: systemActor,
+          summary: `First individual notice sent (campaign "${campaign.name}").`,
+          details: { campaignId: campaign.id },
+        });
+      }
+    },
+
+    async pause(tx, campaign, pause) {
+      const paused = await tx
+        .updateTable('campaigns')
+        .set({ status: 'paused', paused_reason: pause.reason, updated_at: new Date() })
+        .where('id', '=', campaign.id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (Number(paused.numUpdatedRows) !== 1) return false;
+      await appendTimeline(tx, {
+        incidentId: campaign.incidentId,
+        kind: 'campaign',
+        actor: systemActor,
+        summary: pause.summary,
+        details: { campaignId: campaign.id },
+      });
+      // The automatic pause is audited like the manual one, in the transaction that pauses.
+      await recordAudit(tx, {
+        actor: systemActor,
+        action: 'campaign.paused',
+        target: { type: 'campaign', id: campaign.id },
+        details: { automatic: true, ...pause.details },
+      });
+      return true;
+    },
+
+    nextChannel: (tx, target) => nextChannelFor(tx, target),
+
+    async reopen(tx, campaignId) {
+      await tx
+        .updateTable('campaigns')
+        .set({ status: 'running', finished_at: null, updated_at: new Date() })
+        .where('id', '=', campaignId)
+        .where('status', '=', 'finished')
+        .execute();
+    },
+
+    async lockIfRunning(tx, campaignId) {
+      const row = await tx
+        .selectFrom('campaigns')
+        .select('id')
+        .where('id', '=', campaignId)
+        .where('status', '=', 'running')
+        .forUpdate()
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async finish(tx, campaign, { reached, missed }) {
+      await tx
+        .updateTable('campaigns')
+        .set({ status: 'finished', finished_at: new Date(), updated_at: new Date() })
+        .where('id', '=', campaign.id)
+        .where('status', '=', 'running')
+        .execute();
+      await appendTimeline(tx, {
+        incidentId: campaign.incidentId,
+        kind: 'campaign',
+        actor: systemActor,
+        summary: `Campaign "${campaign.name}" finished: ${reached.toLocaleString('en-US')} people notified, ${missed.toLocaleString('en-US')} not reached.`,
+        details: { campaignId: campaign.id, reached, missed },
+      });
+      await recordAudit(tx, {
+        actor: systemActor,
+        action: 'campaign.finished',
+        target: { type: 'campaign', id: campaign.id },
+        details: { reached, missed },
+      });
+    },
+
+    async afterFinish(campaign, result) {
+      await options.onFinished?.(campaign, result);
+    },
+
+    close: () => renderer.close(),
+  };
+}
+
+const COLUMNS = [
+  'id',
+  'incident_id',
+  'name',
+  'channels',
+  'email_from',
+  'reply_to',
+  'default_locale',
+  'settings',
+  'activation_categories',
+] as const;
+
+/** The first channel of the campaign's chain, from `fromStep` on, that reaches the person. */
+async function nextChannelFor(
+  tx: Executor,
+  target: { campaignId: string; incidentId: string; pn: number; fromStep: number },
+) {
+  const campaign = await tx
+    .selectFrom('campaigns')
+    .select('channels')
+    .where('id', '=', target.campaignId)
+    .executeTakeFirst();
+  const person = await tx
+    .selectFrom('people')
+    .select(['reachable_email', 'reachable_phone', 'reachable_postal'])
+    .where('incident_id', '=', target.incidentId)
+    .where('pn', '=', target.pn)
+    .executeTakeFirst();
+  if (!campaign || !person) return null;
+  const reach = {
+    email: person.reachable_email,
+    sms: person.reachable_phone,
+    letter: person.reachable_postal,
+  };
+  for (let step = target.fromStep; step < campaign.channels.length; step++) {
+    const channel = campaign.channels[step]!;
+    if (reach[channel]) return { channel, step };
+  }
+  return null;
+}
