@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type Branding, brandingSchema } from '../../../shared/contracts/branding.ts';
 import type { Executor } from '../../db/database.ts';
 import { readSetting, writeSetting } from './settings.ts';
 
@@ -9,15 +9,7 @@ import { readSetting, writeSetting } from './settings.ts';
  */
 export const BRANDING_KEY = 'notice_branding';
 
-/** What the console saves (the name is required there). */
-export const brandingSchema = z.object({
-  companyName: z.string().trim().min(1).max(120),
-  primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #1f5fbf.'),
-  logo: z
-    .object({ contentType: z.enum(['image/png', 'image/jpeg', 'image/webp']), dataBase64: z.string() })
-    .nullable(),
-});
-export type Branding = z.infer<typeof brandingSchema>;
+export type { Branding };
 
 /** What is stored: the name may be missing (an installation nobody named yet). */
 const storedSchema = brandingSchema.extend({ companyName: brandingSchema.shape.companyName.nullable() });

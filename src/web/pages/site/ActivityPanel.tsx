@@ -1,6 +1,6 @@
 import { Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { NoticeStats } from '../../api/notice-types.ts';
+import type { NoticeStats } from '../../../shared/contracts/notice.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount } from '../../components/format.ts';

@@ -1,6 +1,6 @@
 import { Group, Paper, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useId } from 'react';
-import type { MonitoringOffer, NoticeContact } from '../../api/notice-types.ts';
+import type { Contact, MonitoringOffer } from '../../../shared/contracts/notice.ts';
 import type { FieldErrorAt } from './field-errors.ts';
 
 const orNull = (value: string) => (value.trim() === '' ? null : value);
@@ -17,7 +17,7 @@ export function ContactFields({
   onChange,
   isReadOnly,
   errorAt,
-}: Props<NoticeContact> & { contact: NoticeContact }) {
+}: Props<Contact> & { contact: Contact }) {
   const titleId = useId();
   const hasNone = !contact.phone && !contact.email && !contact.postalAddress && !contact.webForm;
   return (

@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Group, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import type { FaqEntry } from '../../api/notice-types.ts';
+import type { FaqEntry } from '../../../shared/contracts/notice.ts';
 import type { FieldErrorAt } from './field-errors.ts';
 
 interface Props {

@@ -2,7 +2,7 @@ import { Alert, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { checkNoticeText } from '../../../shared/consistency/notice-parts.ts';
-import type { NoticeContent } from '../../api/notice-types.ts';
+import type { NoticeContentInput } from '../../../shared/contracts/notice.ts';
 import { ConsistencyList } from '../../components/ConsistencyList.tsx';
 import { exposureOf, exposureQuery } from './exposure-query.ts';
 
@@ -10,7 +10,13 @@ import { exposureOf, exposureQuery } from './exposure-query.ts';
  * The consistency check as comms types: the same code legal's approval runs on the server, over the text
  * being edited (saved or not), against the incident's measured exposure and the company's wording settings.
  */
-export function LiveConsistency({ incidentId, content }: { incidentId: string; content: NoticeContent }) {
+export function LiveConsistency({
+  incidentId,
+  content,
+}: {
+  incidentId: string;
+  content: NoticeContentInput;
+}) {
   const exposure = useQuery(exposureQuery(incidentId));
   const warnings = useMemo(
     () =>

@@ -1,5 +1,5 @@
 import { Stack, Textarea, TextInput } from '@mantine/core';
-import type { LocaleText } from '../../api/notice-types.ts';
+import type { LocaleText } from '../../../shared/contracts/notice.ts';
 import { FaqEditor } from './FaqEditor.tsx';
 import type { FieldErrorAt } from './field-errors.ts';
 import { textFields } from './site-labels.ts';

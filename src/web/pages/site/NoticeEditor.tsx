@@ -1,5 +1,5 @@
 import { Badge, Button, Group, SegmentedControl, Stack, Tabs } from '@mantine/core';
-import { type NoticeContent, type NoticeLocale, noticeLocales } from '../../api/notice-types.ts';
+import { type NoticeContentInput, type SiteLocale, siteLocales } from '../../../shared/contracts/notice.ts';
 import { ContactFields, MonitoringFields } from './ContactFields.tsx';
 import { type FieldErrorAt, noFieldErrors } from './field-errors.ts';
 import { LocaleTextFields } from './LocaleTextFields.tsx';
@@ -7,16 +7,16 @@ import { starterText } from './notice-template.ts';
 import { localeLabels } from './site-labels.ts';
 
 interface Props {
-  content: NoticeContent;
-  onChange: (content: NoticeContent) => void;
+  content: NoticeContentInput;
+  onChange: (content: NoticeContentInput) => void;
   isReadOnly: boolean;
   /** The language shown, kept by the page so the preview can follow it. */
-  locale: NoticeLocale;
-  onLocaleChange: (locale: NoticeLocale) => void;
+  locale: SiteLocale;
+  onLocaleChange: (locale: SiteLocale) => void;
   /** The server's message for a field of the content (e.g. `contact.email`), from a refused save. */
   errorAt?: FieldErrorAt;
   /** "What information was involved" written from the measured exposure, for a language added now. */
-  prefill?: Partial<Record<NoticeLocale, string | null>> | undefined;
+  prefill?: Partial<Record<SiteLocale, string | null>> | undefined;
 }
 
 /** The whole notice: a tab per language (each optional, one at least), then the contact channels. */
@@ -29,19 +29,19 @@ export function NoticeEditor({
   errorAt = noFieldErrors,
   prefill,
 }: Props) {
-  const present = noticeLocales.filter((l) => content.locales[l]);
-  const missing = noticeLocales.filter((l) => !content.locales[l]);
+  const present = siteLocales.filter((l) => content.locales[l]);
+  const missing = siteLocales.filter((l) => !content.locales[l]);
   const shown = present.includes(locale) ? locale : content.defaultLocale;
   const text = content.locales[shown];
 
-  function addLocale(added: NoticeLocale) {
+  function addLocale(added: SiteLocale) {
     onChange({ ...content, locales: { ...content.locales, [added]: starterText(added, prefill?.[added]) } });
     onLocaleChange(added);
   }
-  function removeLocale(removed: NoticeLocale) {
+  function removeLocale(removed: SiteLocale) {
     const locales = { ...content.locales };
     delete locales[removed];
-    const remaining = noticeLocales.find((l) => locales[l]) ?? 'en';
+    const remaining = siteLocales.find((l) => locales[l]) ?? 'en';
     onChange({
       ...content,
       locales,
@@ -52,7 +52,7 @@ export function NoticeEditor({
 
   return (
     <Stack gap="lg">
-      <Tabs value={shown} onChange={(value) => value && onLocaleChange(value as NoticeLocale)}>
+      <Tabs value={shown} onChange={(value) => value && onLocaleChange(value as SiteLocale)}>
         <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs">
           <Tabs.List aria-label="Languages of the notice">
             {present.map((l) => (
@@ -94,7 +94,7 @@ export function NoticeEditor({
                     size="xs"
                     aria-label="Language a visitor sees first"
                     value={content.defaultLocale}
-                    onChange={(value) => onChange({ ...content, defaultLocale: value as NoticeLocale })}
+                    onChange={(value) => onChange({ ...content, defaultLocale: value as SiteLocale })}
                     data={present.map((l) => ({ value: l, label: `${localeLabels[l]} first` }))}
                   />
                   <Button variant="subtle" color="red" size="compact-sm" onClick={() => removeLocale(shown)}>

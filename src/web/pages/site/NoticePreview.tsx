@@ -1,15 +1,15 @@
 import { Box, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
-import type { NoticeLocale } from '../../api/notice-types.ts';
+import type { SiteLocale } from '../../../shared/contracts/notice.ts';
 import { localeLabels } from './site-labels.ts';
 import { previewUrl } from './site-queries.ts';
 
 interface Props {
   incidentId: string;
   versionId: string;
-  locales: NoticeLocale[];
-  locale: NoticeLocale;
-  onLocaleChange: (locale: NoticeLocale) => void;
+  locales: SiteLocale[];
+  locale: SiteLocale;
+  onLocaleChange: (locale: SiteLocale) => void;
   /** Changes when the version is saved, so the frame loads the page again. */
   revision: string;
   note?: string;
@@ -43,7 +43,7 @@ export function NoticePreview({
             size="xs"
             aria-label="Language of the preview"
             value={shown}
-            onChange={(value) => onLocaleChange(value as NoticeLocale)}
+            onChange={(value) => onLocaleChange(value as SiteLocale)}
             data={locales.map((l) => ({ value: l, label: localeLabels[l] }))}
           />
         ) : null}

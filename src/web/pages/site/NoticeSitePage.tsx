@@ -1,6 +1,6 @@
 import { Badge, Center, Loader, Stack, Tabs } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { NoticeOverview } from '../../api/notice-types.ts';
+import type { NoticeOverview } from '../../../shared/contracts/notice.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { ActivityPanel } from './ActivityPanel.tsx';

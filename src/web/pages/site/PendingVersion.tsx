@@ -2,12 +2,12 @@ import { Alert, Box, Button, Grid, Group, Paper, Stack } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import {
-  type NoticeContent,
-  type NoticeLocale,
+  type NoticeContentInput,
   type NoticeOverview,
   type NoticeVersion,
-  noticeLocales,
-} from '../../api/notice-types.ts';
+  type SiteLocale,
+  siteLocales,
+} from '../../../shared/contracts/notice.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { SendingWarnings } from '../../components/SendingWarnings.tsx';
 import { useCan } from '../../components/useCan.ts';
@@ -20,7 +20,7 @@ import { hasPlaceholder } from './notice-template.ts';
 import { noticeKeys, saveDraft, useNoticeChange } from './site-queries.ts';
 import { VersionActions } from './VersionActions.tsx';
 
-const same = (a: NoticeContent, b: NoticeContent) => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: NoticeContentInput, b: NoticeContentInput) => JSON.stringify(a) === JSON.stringify(b);
 
 interface Props {
   incidentId: string;
@@ -34,9 +34,9 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
   const canWrite = useCan('notice:write');
   // The text last read from or saved to the server, and the one being edited.
   const [saved, setSaved] = useState(version);
-  const [form, setForm] = useState(version.content);
+  const [form, setForm] = useState<NoticeContentInput>(version.content);
   const [isOverwriting, setOverwriting] = useState(false);
-  const [locale, setLocale] = useState<NoticeLocale>(version.content.defaultLocale);
+  const [locale, setLocale] = useState<SiteLocale>(version.content.defaultLocale);
   const exposure = useQuery(exposureQuery(incidentId));
 
   // Someone else saved (or approved) the version meanwhile: take their text unless this person has edits,
@@ -50,7 +50,7 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
 
   const save = useNoticeChange(
     incidentId,
-    (content: NoticeContent) => saveDraft(incidentId, content),
+    (content: NoticeContentInput) => saveDraft(incidentId, content),
     (next) => {
       setSaved(next);
       setOverwriting(false);
@@ -60,7 +60,7 @@ export function PendingVersion({ incidentId, notice, version }: Props) {
     },
   );
   const isDirty = !same(form, saved.content);
-  const savedLocales = noticeLocales.filter((l) => saved.content.locales[l]);
+  const savedLocales = siteLocales.filter((l) => saved.content.locales[l]);
 
   function submit(event?: FormEvent) {
     event?.preventDefault();

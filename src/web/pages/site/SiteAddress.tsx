@@ -1,8 +1,8 @@
 import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { NoticeOverview, NoticeSlug } from '../../../shared/contracts/notice.ts';
 import { request } from '../../api/client.ts';
-import type { NoticeOverview, NoticeSlug } from '../../api/notice-types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';

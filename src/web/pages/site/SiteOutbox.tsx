@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SiteMessage, SiteMessageKind } from '../../api/notice-types.ts';
+import type { SiteMessage, SiteMessageKind } from '../../../shared/contracts/notice.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount, formatDateTime } from '../../components/format.ts';
 import { type RecipientFilter, RecipientSearch } from '../../components/RecipientSearch.tsx';

@@ -1,7 +1,7 @@
 import { Button, EmptyState, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type NoticeLocale, type NoticeOverview, noticeLocales } from '../../api/notice-types.ts';
+import { type NoticeOverview, type SiteLocale, siteLocales } from '../../../shared/contracts/notice.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useCan } from '../../components/useCan.ts';
 import { exposureQuery } from './exposure-query.ts';
@@ -89,10 +89,8 @@ export function StartDraft({ incidentId, notice }: { incidentId: string; notice:
 
 function PublishedPreview({ incidentId, versionId }: { incidentId: string; versionId: string }) {
   const version = useQuery(versionQuery(incidentId, versionId));
-  const [locale, setLocale] = useState<NoticeLocale>('en');
-  const locales = version.data
-    ? noticeLocales.filter((l) => version.data.content.locales[l])
-    : ['en' as const];
+  const [locale, setLocale] = useState<SiteLocale>('en');
+  const locales = version.data ? siteLocales.filter((l) => version.data.content.locales[l]) : ['en' as const];
   return (
     <NoticePreview
       incidentId={incidentId}

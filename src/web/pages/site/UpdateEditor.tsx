@@ -1,13 +1,13 @@
 import { Button, Group, Modal, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { api, request } from '../../api/client.ts';
 import {
-  type NoticeLocale,
   type NoticeUpdate,
-  noticeLocales,
+  type SiteLocale,
+  siteLocales,
   type UpdateContent,
   type UpdateText,
-} from '../../api/notice-types.ts';
+} from '../../../shared/contracts/notice.ts';
+import { api, request } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { localeLabels } from './site-labels.ts';
 import { noticePath, useNoticeChange } from './site-queries.ts';
@@ -26,8 +26,8 @@ export function UpdateEditor({ incidentId, update, onClose }: Props) {
   const [content, setContent] = useState<UpdateContent>(
     update?.content ?? { locales: { en: { title: '', body: '' } } },
   );
-  const present = noticeLocales.filter((l) => content.locales[l]);
-  const [locale, setLocale] = useState<NoticeLocale>(present[0] ?? 'en');
+  const present = siteLocales.filter((l) => content.locales[l]);
+  const [locale, setLocale] = useState<SiteLocale>(present[0] ?? 'en');
   const shown = present.includes(locale) ? locale : (present[0] ?? 'en');
   const text = content.locales[shown];
   const save = useNoticeChange(
@@ -46,11 +46,11 @@ export function UpdateEditor({ incidentId, update, onClose }: Props) {
     if (!text) return;
     setContent({ locales: { ...content.locales, [shown]: { ...text, ...next } } });
   }
-  function removeLocale(removed: NoticeLocale) {
+  function removeLocale(removed: SiteLocale) {
     const locales = { ...content.locales };
     delete locales[removed];
     setContent({ locales });
-    setLocale(noticeLocales.find((l) => locales[l]) ?? 'en');
+    setLocale(siteLocales.find((l) => locales[l]) ?? 'en');
   }
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -66,7 +66,7 @@ export function UpdateEditor({ incidentId, update, onClose }: Props) {
               This update is approved. Saving a change turns it back into a draft that must be approved again.
             </Text>
           ) : null}
-          <Tabs value={shown} onChange={(value) => value && setLocale(value as NoticeLocale)}>
+          <Tabs value={shown} onChange={(value) => value && setLocale(value as SiteLocale)}>
             <Group justify="space-between" align="flex-end" gap="xs">
               <Tabs.List aria-label="Languages of the update">
                 {present.map((l) => (
@@ -76,7 +76,7 @@ export function UpdateEditor({ incidentId, update, onClose }: Props) {
                 ))}
               </Tabs.List>
               <Group gap="xs">
-                {noticeLocales
+                {siteLocales
                   .filter((l) => !content.locales[l])
                   .map((l) => (
                     <Button

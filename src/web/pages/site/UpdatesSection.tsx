@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, EmptyState, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId, useState } from 'react';
+import { type NoticeUpdate, type PublishedUpdate, siteLocales } from '../../../shared/contracts/notice.ts';
 import { api } from '../../api/client.ts';
-import { type NoticeUpdate, noticeLocales, type PublishedUpdate } from '../../api/notice-types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -87,7 +87,7 @@ function UpdateCard({
   const approve = useNoticeChange(incidentId, () => api.post<NoticeUpdate>(`${base}/approve`));
   const publish = useNoticeChange(incidentId, () => api.post<PublishedUpdate>(`${base}/publish`));
   const isMine = isAuthor(u, session);
-  const locales = noticeLocales.filter((l) => u.content.locales[l]);
+  const locales = siteLocales.filter((l) => u.content.locales[l]);
   const heading = u.content.locales.en?.title ?? u.content.locales.es?.title ?? 'Update';
   const isBusy = approve.isPending || publish.isPending;
 

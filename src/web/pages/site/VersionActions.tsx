@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import type { NoticeVersion, VersionSummary } from '../../../shared/contracts/notice.ts';
 import { api, isApiError } from '../../api/client.ts';
-import type { NoticeVersion, VersionSummary } from '../../api/notice-types.ts';
 import type { Session } from '../../api/types.ts';
 import { useActiveSession } from '../../components/ActiveSession.tsx';
 import { ApproveButton } from '../../components/ApproveButton.tsx';

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type NoticeLocale, noticeLocales, type VersionSummary } from '../../api/notice-types.ts';
+import { type SiteLocale, siteLocales, type VersionSummary } from '../../../shared/contracts/notice.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { NoticeEditor } from './NoticeEditor.tsx';
@@ -95,7 +95,7 @@ export function VersionsList({ incidentId, versions }: { incidentId: string; ver
 function VersionView({ incidentId, summary }: { incidentId: string; summary: VersionSummary }) {
   const version = useQuery(versionQuery(incidentId, summary.id));
   const [view, setView] = useState<'text' | 'preview'>('preview');
-  const [locale, setLocale] = useState<NoticeLocale>('en');
+  const [locale, setLocale] = useState<SiteLocale>('en');
 
   if (version.isPending) {
     return (
@@ -106,7 +106,7 @@ function VersionView({ incidentId, summary }: { incidentId: string; summary: Ver
   }
   if (version.error) return <ErrorAlert error={version.error} title="This version could not be read" />;
   const { content } = version.data;
-  const locales = noticeLocales.filter((l) => content.locales[l]);
+  const locales = siteLocales.filter((l) => content.locales[l]);
   const shown = locales.includes(locale) ? locale : content.defaultLocale;
 
   return (

@@ -1,10 +1,10 @@
-import type { LocaleText, NoticeContent, NoticeLocale } from '../../api/notice-types.ts';
+import type { LocaleText, NoticeContentInput, SiteLocale } from '../../../shared/contracts/notice.ts';
 
 /**
  * Starter texts under the standard headings. Square brackets mark what the team must replace; approvers
  * should refuse a version that still has them.
  */
-const starters: Record<NoticeLocale, LocaleText> = {
+const starters: Record<SiteLocale, LocaleText> = {
   en: {
     title: 'Notice of a data security incident',
     summary:
@@ -66,14 +66,14 @@ const starters: Record<NoticeLocale, LocaleText> = {
  * One language's starter texts; "What information was involved" comes from the measured exposure when it is
  * known (categories and counts, in words), so a draft starts from what the import found.
  */
-export function starterText(locale: NoticeLocale, whatInformation?: string | null): LocaleText {
+export function starterText(locale: SiteLocale, whatInformation?: string | null): LocaleText {
   const text = structuredClone(starters[locale]);
   if (whatInformation) text.whatInformation = whatInformation;
   return text;
 }
 
 /** A new notice: English starter texts, and the web form as the one contact channel until others are set. */
-export function starterContent(prefill?: Partial<Record<NoticeLocale, string | null>>): NoticeContent {
+export function starterContent(prefill?: Partial<Record<SiteLocale, string | null>>): NoticeContentInput {
   return {
     defaultLocale: 'en',
     locales: { en: starterText('en', prefill?.en) },
@@ -82,6 +82,6 @@ export function starterContent(prefill?: Partial<Record<NoticeLocale, string | n
 }
 
 /** Whether a text still holds a "[placeholder]" from the starter texts. */
-export function hasPlaceholder(content: NoticeContent): boolean {
+export function hasPlaceholder(content: NoticeContentInput): boolean {
   return Object.values(content.locales).some((text) => /\[[^\]\n]{2,60}\]/.test(JSON.stringify(text)));
 }

@@ -1,12 +1,12 @@
 import type {
   LocaleText,
-  NoticeLocale,
+  SiteLocale,
   SiteMessageKind,
   UpdateStatus,
   VersionStatus,
-} from '../../api/notice-types.ts';
+} from '../../../shared/contracts/notice.ts';
 
-export const localeLabels: Record<NoticeLocale, string> = { en: 'English', es: 'Spanish' };
+export const localeLabels: Record<SiteLocale, string> = { en: 'English', es: 'Spanish' };
 
 export const versionStatusLabels: Record<VersionStatus, string> = {
   draft: 'Draft',

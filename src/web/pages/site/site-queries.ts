@@ -1,15 +1,15 @@
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError, request } from '../../api/client.ts';
 import type {
   FeedbackPage,
-  NoticeContent,
-  NoticeLocale,
+  NoticeContentInput,
   NoticeOverview,
   NoticeStats,
   NoticeVersion,
+  SiteLocale,
   SiteMessageKind,
   SiteOutboxPage,
-} from '../../api/notice-types.ts';
+} from '../../../shared/contracts/notice.ts';
+import { api, isApiError, request } from '../../api/client.ts';
 import type { RecipientFilter } from '../../components/RecipientSearch.tsx';
 import { incidentKeys } from '../incidents/incident-queries.ts';
 
@@ -109,12 +109,12 @@ export function siteOutboxQuery(incidentId: string, filters: SiteOutboxFilters, 
 }
 
 /** The address of the rendered page of a version, for a sandboxed frame. */
-export function previewUrl(incidentId: string, versionId: string, locale: NoticeLocale): string {
+export function previewUrl(incidentId: string, versionId: string, locale: SiteLocale): string {
   const query = new URLSearchParams({ versionId, locale });
   return `${noticePath(incidentId)}/preview?${query.toString()}`;
 }
 
-export function saveDraft(incidentId: string, content: NoticeContent): Promise<NoticeVersion> {
+export function saveDraft(incidentId: string, content: NoticeContentInput): Promise<NoticeVersion> {
   return request<NoticeVersion>('PUT', `${noticePath(incidentId)}/draft`, { body: { content } });
 }
 

@@ -13,8 +13,8 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import type { BrandingInput, BrandingView } from '../../../../shared/contracts/branding.ts';
 import { api, request } from '../../../api/client.ts';
-import type { Branding, BrandingInput } from '../../../api/notice-types.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { RequirePermission } from '../../../components/RequirePermission.tsx';
 import { useCan } from '../../../components/useCan.ts';
@@ -37,7 +37,7 @@ export function BrandingPage() {
 function BrandingSettings() {
   const branding = useQuery({
     queryKey: brandingKey,
-    queryFn: ({ signal }) => api.get<Branding>('/api/settings/branding', undefined, signal),
+    queryFn: ({ signal }) => api.get<BrandingView>('/api/settings/branding', undefined, signal),
   });
   return (
     <Stack gap="md">
@@ -61,7 +61,7 @@ function BrandingSettings() {
   );
 }
 
-function BrandingForm({ branding }: { branding: Branding }) {
+function BrandingForm({ branding }: { branding: BrandingView }) {
   const queryClient = useQueryClient();
   const canManage = useCan('settings:manage');
   const savedName = branding.companyName ?? '';
@@ -72,7 +72,7 @@ function BrandingForm({ branding }: { branding: Branding }) {
   const [savedLogoUrl, setSavedLogoUrl] = useState<string | null>(null);
   const [isSaved, setSaved] = useState(false);
   const save = useMutation({
-    mutationFn: (body: BrandingInput) => request<Branding>('PUT', '/api/settings/branding', { body }),
+    mutationFn: (body: BrandingInput) => request<BrandingView>('PUT', '/api/settings/branding', { body }),
     onSuccess: (saved) => {
       queryClient.setQueryData(brandingKey, saved);
       setCompanyName(saved.companyName ?? '');

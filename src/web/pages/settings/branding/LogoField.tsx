@@ -1,6 +1,6 @@
 import { Box, Button, FileButton, Group, Image, Input, Stack, Text } from '@mantine/core';
 import { useId, useState } from 'react';
-import type { Branding, LogoType } from '../../../api/notice-types.ts';
+import type { BrandingView, LogoType } from '../../../../shared/contracts/branding.ts';
 
 /** The server's limit: 200 kB, of 1024 bytes (sizes here are shown the same way, to match its messages). */
 const MAX_LOGO_BYTES = 200 * 1024;
@@ -29,7 +29,7 @@ function readAsDataUrl(file: File): Promise<string> {
 }
 
 interface Props {
-  current: Branding['logo'];
+  current: BrandingView['logo'];
   currentUrl: string;
   change: LogoChange;
   onChange: (change: LogoChange) => void;
