@@ -3,7 +3,12 @@ import { idParams, okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/incidents.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
-import * as incidents from './incidents.service.ts';
+import { getIncident, getIncidentDetail, listIncidents } from './incident-read.service.ts';
+import { addNote, createIncident, updateIncident } from './incident-write.service.ts';
+import { setKeyTimes } from './key-times.service.ts';
+import { transitionIncident } from './lifecycle.service.ts';
+import { metricsOverview } from './metrics.service.ts';
+import { setOwners } from './owners.service.ts';
 import * as tasks from './tasks.service.ts';
 import { listTimeline } from './timeline.ts';
 
@@ -17,7 +22,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
       '/api/incidents',
       { config: read, schema: { tags, response: { 200: contract.incidentList } } },
       async () => ({
-        incidents: await incidents.listIncidents(deps.db),
+        incidents: await listIncidents(deps.db),
       }),
     );
     app.get(
@@ -26,12 +31,12 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         config: { access: { permission: 'insights:read' } },
         schema: { tags, response: { 200: contract.metricsOverview } },
       },
-      async () => incidents.metricsOverview(deps.db),
+      async () => metricsOverview(deps.db),
     );
     app.get(
       '/api/incidents/:id',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.incidentDetail } } },
-      async (request) => incidents.getIncidentDetail(deps.db, request.params.id),
+      async (request) => getIncidentDetail(deps.db, request.params.id),
     );
     app.post(
       '/api/incidents',
@@ -39,7 +44,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         config: write,
         schema: { tags, body: contract.createIncidentRequest, response: { 200: contract.incidentSummary } },
       },
-      async (request) => incidents.createIncident(deps, request.body, requestMeta(request)),
+      async (request) => createIncident(deps, request.body, requestMeta(request)),
     );
     app.patch(
       '/api/incidents/:id',
@@ -52,8 +57,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) =>
-        incidents.updateIncident(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => updateIncident(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/incidents/:id/key-times',
@@ -66,7 +70,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) => incidents.setKeyTimes(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => setKeyTimes(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/incidents/:id/transition',
@@ -80,13 +84,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         },
       },
       async (request) =>
-        incidents.transitionIncident(
-          deps,
-          request.params.id,
-          request.body.to,
-          request.body.note,
-          requestMeta(request),
-        ),
+        transitionIncident(deps, request.params.id, request.body.to, request.body.note, requestMeta(request)),
     );
     app.put(
       '/api/incidents/:id/owners',
@@ -99,14 +97,13 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
           response: { 200: contract.incidentDetail },
         },
       },
-      async (request) =>
-        incidents.setOwners(deps, request.params.id, request.body.userIds, requestMeta(request)),
+      async (request) => setOwners(deps, request.params.id, request.body.userIds, requestMeta(request)),
     );
     app.get(
       '/api/incidents/:id/timeline',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.timelineResponse } } },
       async (request) => {
-        await incidents.getIncident(deps.db, request.params.id);
+        await getIncident(deps.db, request.params.id);
         return { events: await listTimeline(deps.db, request.params.id) };
       },
     );
@@ -117,7 +114,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
         schema: { tags, params: idParams, body: contract.addNoteRequest, response: { 200: okResponse } },
       },
       async (request) => {
-        await incidents.addNote(deps, request.params.id, request.body.text, requestMeta(request));
+        await addNote(deps, request.params.id, request.body.text, requestMeta(request));
         return { ok: true as const };
       },
     );
@@ -125,7 +122,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
       '/api/incidents/:id/tasks',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.taskList } } },
       async (request) => {
-        await incidents.getIncident(deps.db, request.params.id);
+        await getIncident(deps.db, request.params.id);
         return { tasks: await tasks.listTasks(deps.db, request.params.id) };
       },
     );

@@ -1,10 +1,14 @@
 import type { PlatformContext } from '../../platform/context.ts';
+import { getIncident, getIncidentDetail, listIncidents } from './incident-read.service.ts';
+import { createIncident, updateIncident } from './incident-write.service.ts';
 import { incidentsRoutes } from './incidents.routes.ts';
-import * as service from './incidents.service.ts';
+import { setKeyTimes } from './key-times.service.ts';
+import { transitionIncident } from './lifecycle.service.ts';
+import { metricsOverview } from './metrics.service.ts';
 
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
+export { effectiveEntity } from './incident-view.ts';
 export { incidentTitles } from './incidents.repository.ts';
-export { effectiveEntity } from './incidents.service.ts';
 export { type IncidentPublicFacts, incidentBySlug, incidentPublicFacts } from './public-facts.ts';
 export { slugFromTitle } from './public-slug.ts';
 export { appendTimeline, type TimelineKind } from './timeline.ts';
@@ -14,29 +18,27 @@ export function createIncidentsModule(ctx: Pick<PlatformContext, 'db'>) {
   return {
     routes: [incidentsRoutes(ctx)],
     service: {
-      create: (
-        input: Parameters<typeof service.createIncident>[1],
-        meta: Parameters<typeof service.createIncident>[2],
-      ) => service.createIncident(ctx, input, meta),
-      get: (id: string) => service.getIncident(ctx.db, id),
-      detail: (id: string) => service.getIncidentDetail(ctx.db, id),
-      list: () => service.listIncidents(ctx.db),
+      create: (input: Parameters<typeof createIncident>[1], meta: Parameters<typeof createIncident>[2]) =>
+        createIncident(ctx, input, meta),
+      get: (id: string) => getIncident(ctx.db, id),
+      detail: (id: string) => getIncidentDetail(ctx.db, id),
+      list: () => listIncidents(ctx.db),
       setKeyTimes: (
         id: string,
-        input: Parameters<typeof service.setKeyTimes>[2],
-        meta: Parameters<typeof service.setKeyTimes>[3],
-      ) => service.setKeyTimes(ctx, id, input, meta),
+        input: Parameters<typeof setKeyTimes>[2],
+        meta: Parameters<typeof setKeyTimes>[3],
+      ) => setKeyTimes(ctx, id, input, meta),
       transition: (
         id: string,
-        to: Parameters<typeof service.transitionIncident>[2],
-        meta: Parameters<typeof service.transitionIncident>[4],
-      ) => service.transitionIncident(ctx, id, to, undefined, meta),
+        to: Parameters<typeof transitionIncident>[2],
+        meta: Parameters<typeof transitionIncident>[4],
+      ) => transitionIncident(ctx, id, to, undefined, meta),
       update: (
         id: string,
-        input: Parameters<typeof service.updateIncident>[2],
-        meta: Parameters<typeof service.updateIncident>[3],
-      ) => service.updateIncident(ctx, id, input, meta),
-      metrics: () => service.metricsOverview(ctx.db),
+        input: Parameters<typeof updateIncident>[2],
+        meta: Parameters<typeof updateIncident>[3],
+      ) => updateIncident(ctx, id, input, meta),
+      metrics: () => metricsOverview(ctx.db),
     },
   };
 }

@@ -1,41 +1,27 @@
 import type { CreateTaskRequest, Task, UpdateTaskRequest } from '../../../shared/contracts/incidents.ts';
 import type { Executor } from '../../db/database.ts';
-import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
-import type { PlatformContext } from '../../platform/context.ts';
+import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { enabledStaffIds, staffEmails } from '../users/index.ts';
+import type { Deps, Meta } from './incidents.deps.ts';
+import { findIncidentRow } from './incidents.repository.ts';
 import { appendTimeline } from './timeline.ts';
 
 /** An incident's tasks: who does what by when, optionally serving one obligation. */
-type Deps = Pick<PlatformContext, 'db'>;
-interface Meta {
-  actor: Actor;
-  requestId?: string | undefined;
-}
 
 const select = (db: Executor) =>
   db
-    .selectFrom('incident_tasks as t')
-    .leftJoin('users as u', 'u.id', 't.owner_id')
-    .select([
-      't.id',
-      't.title',
-      't.owner_id',
-      'u.email',
-      't.due_at',
-      't.status',
-      't.obligation_key',
-      't.created_at',
-      't.done_at',
-    ]);
+    .selectFrom('incident_tasks')
+    .select(['id', 'title', 'owner_id', 'due_at', 'status', 'obligation_key', 'created_at', 'done_at']);
 
 type Row = Awaited<ReturnType<ReturnType<typeof select>['execute']>>[number];
 
-function toTask(r: Row): Task {
+function toTask(r: Row, ownerEmails: Map<string, string>): Task {
   return {
     id: r.id,
     title: r.title,
     ownerId: r.owner_id,
-    ownerEmail: r.email,
+    ownerEmail: (r.owner_id && ownerEmails.get(r.owner_id)) ?? null,
     dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     status: r.status,
     obligationKey: r.obligation_key,
@@ -44,25 +30,34 @@ function toTask(r: Row): Task {
   };
 }
 
+/** Tasks with their owners' emails (read through the users module). */
+async function withOwners(db: Executor, rows: Row[]): Promise<Task[]> {
+  const emails = await staffEmails(
+    db,
+    rows.map((r) => r.owner_id),
+  );
+  return rows.map((r) => toTask(r, emails));
+}
+
+async function readTask(db: Executor, taskId: string): Promise<Task> {
+  const row = await select(db).where('id', '=', taskId).executeTakeFirstOrThrow();
+  return (await withOwners(db, [row]))[0]!;
+}
+
 export async function listTasks(db: Executor, incidentId: string): Promise<Task[]> {
   const rows = await select(db)
-    .where('t.incident_id', '=', incidentId)
-    .orderBy((eb) => eb.case().when('t.status', 'in', ['done', 'cancelled']).then(1).else(0).end())
-    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('t.created_at')
+    .where('incident_id', '=', incidentId)
+    .orderBy((eb) => eb.case().when('status', 'in', ['done', 'cancelled']).then(1).else(0).end())
+    .orderBy('due_at', (ob) => ob.asc().nullsLast())
+    .orderBy('created_at')
     .execute();
-  return rows.map(toTask);
+  return withOwners(db, rows);
 }
 
 async function assertOwner(db: Executor, ownerId: string | null | undefined) {
   if (!ownerId) return;
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', ownerId)
-    .where('status', '<>', 'disabled')
-    .executeTakeFirst();
-  if (!user) throw new AppError('validation_failed', 'The task owner must be an active staff account.');
+  if (!(await enabledStaffIds(db, [ownerId])).has(ownerId))
+    throw new AppError('validation_failed', 'The task owner must be an active staff account.');
 }
 
 export async function createTask(
@@ -72,12 +67,7 @@ export async function createTask(
   meta: Meta,
 ): Promise<Task> {
   return deps.db.transaction().execute(async (tx) => {
-    const incident = await tx
-      .selectFrom('incidents')
-      .select('id')
-      .where('id', '=', incidentId)
-      .executeTakeFirst();
-    if (!incident) throw notFound('An incident with this id');
+    if (!(await findIncidentRow(tx, incidentId))) throw notFound('An incident with this id');
     await assertOwner(tx, input.ownerId);
     const row = await tx
       .insertInto('incident_tasks')
@@ -105,7 +95,7 @@ export async function createTask(
       target: { type: 'incident', id: incidentId },
       details: { taskId: row.id },
     });
-    return toTask((await select(tx).where('t.id', '=', row.id).executeTakeFirst())!);
+    return readTask(tx, row.id);
   });
 }
 
@@ -160,6 +150,6 @@ export async function updateTask(
       target: { type: 'incident', id: incidentId },
       details: { taskId, fields },
     });
-    return toTask((await select(tx).where('t.id', '=', taskId).executeTakeFirst())!);
+    return readTask(tx, taskId);
   });
 }

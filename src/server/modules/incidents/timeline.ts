@@ -1,7 +1,7 @@
 import type { TimelineEvent } from '../../../shared/contracts/incidents.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Actor } from '../../platform/audit/audit-log.ts';
-import { staffLabel } from '../../platform/http/actors.ts';
+import { staffNames } from '../users/index.ts';
 
 export type TimelineKind =
   | 'created'
@@ -45,29 +45,23 @@ export async function appendTimeline(
 
 export async function listTimeline(db: Executor, incidentId: string): Promise<TimelineEvent[]> {
   const rows = await db
-    .selectFrom('incident_events as e')
-    .leftJoin('users as u', 'u.id', 'e.actor_id')
-    .select([
-      'e.id',
-      'e.at',
-      'e.kind',
-      'e.actor_label',
-      'e.summary',
-      'e.details',
-      'u.email',
-      'u.display_name',
-    ])
-    .where('e.incident_id', '=', incidentId)
-    .orderBy('e.at', 'desc')
-    .orderBy('e.id', 'desc')
+    .selectFrom('incident_events')
+    .select(['id', 'at', 'kind', 'actor_id', 'actor_label', 'summary', 'details'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
     .limit(2000)
     .execute();
   // Staff by their current name (shown to staff only); tokens and the system by their label.
+  const names = await staffNames(
+    db,
+    rows.map((r) => r.actor_id),
+  );
   return rows.map((r) => ({
     id: String(r.id),
     at: new Date(r.at).toISOString(),
     kind: r.kind,
-    actor: r.email ? staffLabel({ display_name: r.display_name ?? '', email: r.email }) : r.actor_label,
+    actor: (r.actor_id && names.get(r.actor_id)) || r.actor_label,
     summary: r.summary,
     details: r.details,
   }));

@@ -16,4 +16,10 @@ export function createUsersModule(ctx: Pick<PlatformContext, 'db' | 'config'>) {
   };
 }
 
-export { isAssignableStaff, listAssignableStaff, staffNames } from './users.repository.ts';
+export {
+  enabledStaffIds,
+  isAssignableStaff,
+  listAssignableStaff,
+  staffEmails,
+  staffNames,
+} from './users.repository.ts';

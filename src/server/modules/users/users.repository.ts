@@ -56,6 +56,30 @@ export async function staffNames(
   return new Map(rows.map((r) => [r.id, staffLabel(r)]));
 }
 
+/** Staff emails by id, for lists that show who (incident owners, task owners). Unknown ids are left out. */
+export async function staffEmails(
+  db: Executor,
+  ids: ReadonlyArray<string | null>,
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id && UUID.test(id)))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'email']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+/** Which of these ids are staff accounts that are not disabled (they may own an incident or a task). */
+export async function enabledStaffIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (wanted.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', wanted)
+    .where('status', '<>', 'disabled')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The roles that answer the support inbox: who a thread can be assigned to. */
 const inboxRoles = ['agent', 'admin'] as const;
 type InboxRole = (typeof inboxRoles)[number];

@@ -1,0 +1,80 @@
+import {
+  type IncidentDetail,
+  type IncidentSummary,
+  keyTimes,
+  statusTransitions,
+} from '../../../shared/contracts/incidents.ts';
+import { categoriesOf } from '../../../shared/taxonomy.ts';
+import type { Executor } from '../../db/database.ts';
+import { notFound } from '../../platform/errors.ts';
+import { exposedCategoryMask, peopleCounts } from '../population/index.ts';
+import { staffEmails } from '../users/index.ts';
+import { readCompanyProfile } from './company-profile.ts';
+import { columnOf, effectiveEntity, iso, metricsOf, toSummary } from './incident-view.ts';
+import { findIncidentRow, listIncidentRows, ownerIds } from './incidents.repository.ts';
+
+/** Reading incidents: the list, one summary, and the detail the incident page shows. */
+
+export async function findIncident(db: Executor, id: string): Promise<IncidentSummary | undefined> {
+  const row = await findIncidentRow(db, id);
+  if (!row) return undefined;
+  const people = await peopleCounts(db, [id]);
+  return toSummary(row, people.get(id) ?? 0);
+}
+
+export async function getIncident(db: Executor, id: string): Promise<IncidentSummary> {
+  const incident = await findIncident(db, id);
+  if (!incident) throw notFound('An incident with this id');
+  return incident;
+}
+
+/** Newest first, each with its count of people. */
+export async function listIncidents(db: Executor): Promise<IncidentSummary[]> {
+  const rows = await listIncidentRows(db);
+  const people = await peopleCounts(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toSummary(row, people.get(row.id) ?? 0));
+}
+
+export async function getIncidentDetail(db: Executor, id: string): Promise<IncidentDetail> {
+  const row = await findIncidentRow(db, id);
+  if (!row) throw notFound('An incident with this id');
+  const [people, profile, mask, owners] = await Promise.all([
+    peopleCounts(db, [id]),
+    readCompanyProfile(db),
+    exposedCategoryMask(db, id),
+    ownerIds(db, id),
+  ]);
+  const emails = await staffEmails(db, owners);
+  const fromPeople = mask !== null;
+  return {
+    ...toSummary(row, people.get(id) ?? 0),
+    cause: row.cause,
+    systemsAffected: row.systems_affected,
+    categories: categoriesOf(fromPeople ? mask : row.categories_entered),
+    categoriesSource: fromPeople ? 'people' : 'entered',
+    categoriesEntered: categoriesOf(row.categories_entered),
+    encryptedWithSafeKey: row.encrypted_safe_key,
+    lawEnforcementDelay: row.law_enforcement_delay,
+    lawEnforcementDelayUntil: iso(row.law_enforcement_delay_until),
+    times: Object.fromEntries(
+      keyTimes.map((k) => [k, iso(row[columnOf[k]] as Date | null)]),
+    ) as IncidentDetail['times'],
+    entity: {
+      hipaa: row.entity_hipaa,
+      sec: row.entity_sec,
+      nydfs: row.entity_nydfs,
+      ftc_safeguards: row.entity_ftc_safeguards,
+    },
+    entityEffective: effectiveEntity(row, profile.entity),
+    entityDefault: profile.entity,
+    owners: owners.flatMap((userId) => {
+      const email = emails.get(userId);
+      return email ? [{ id: userId, email }] : [];
+    }),
+    nextStatuses: [...statusTransitions[row.status]],
+    metrics: metricsOf(row),
+  };
+}
