@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
+import { enqueueMessage } from '../../src/server/modules/outbound/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import type { CampaignInput } from '../../src/shared/contracts/campaigns.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
@@ -21,6 +22,11 @@ import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
  * person has a message, duplicates stay within the batches in flight at the kills, resends carry the same
  * Message-ID, and the campaign never says finished while a delivery is pending or claimed.
  *
+ * Every other kind of message goes through the same outbound engine, so the workers also send a mix of them
+ * while they are killed: verification codes, inbox replies, satisfaction questions, contact-form
+ * acknowledgements and lookup answers, queued in waves. Each reaches its address, with bounded duplicates
+ * that carry the same Message-ID.
+ *
  * The kill times come from a seeded generator; the seed is in the test name. Run one again with
  * CANDOR_CRASH_SEEDS=<seed>[,<seed>…].
  */
@@ -29,8 +35,11 @@ const PEOPLE = 400;
 const BATCH = 20;
 const KILLS = 5;
 const WORKERS = 2;
-/** Messages per second per worker: slow enough that the kills land while the campaign is sending. */
+/** Messages per second (all workers): slow enough that the kills land while the campaign is sending. */
 const THROTTLE = 25;
+/** Messages of other kinds queued at each kill cycle (spread over the kinds below). */
+const WAVE = 20;
+const KINDS = ['inbox_verification', 'inbox_reply', 'inbox_csat', 'contact_ack', 'lookup'] as const;
 
 const seeds = process.env.CANDOR_CRASH_SEEDS
   ? process.env.CANDOR_CRASH_SEEDS.split(',').map(Number)
@@ -106,7 +115,7 @@ async function kill(child: ChildProcess) {
   await exited;
 }
 
-async function startCampaign(prefix: string): Promise<{ id: string; emails: string[] }> {
+async function startCampaign(prefix: string): Promise<{ id: string; incidentId: string; emails: string[] }> {
   const incident = await createIncidentsModule(t.ctx).service.create(
     { title: `Crash ${prefix}`, awareAt: new Date(Date.now() - 86_400_000).toISOString() },
     { actor: author },
@@ -144,7 +153,7 @@ async function startCampaign(prefix: string): Promise<{ id: string; emails: stri
   let c = await campaigns.service.create(incident.id, body, { actor: author });
   for (const v of c.variants) c = await campaigns.service.approve(c.id, v.id, v.version, { actor: approver });
   expect((await campaigns.service.start(c.id, null, { actor: author })).status).toBe('running');
-  return { id: c.id, emails };
+  return { id: c.id, incidentId: incident.id, emails };
 }
 
 /**
@@ -184,6 +193,42 @@ const statusOf = async (id: string) =>
   (await t.ctx.db.selectFrom('campaigns').select('status').where('id', '=', id).executeTakeFirstOrThrow())
     .status;
 
+/** Queues a wave of messages of every kind but campaign notices, each to an address of its own. */
+async function queueWave(incidentId: string, prefix: string, wave: number): Promise<string[]> {
+  const addresses: string[] = [];
+  await t.ctx.db.transaction().execute(async (tx) => {
+    for (let i = 0; i < WAVE; i++) {
+      const kind = KINDS[i % KINDS.length]!;
+      const to = `${prefix}-w${wave}-${i}-${kind}@example.org`;
+      addresses.push(to);
+      const payload =
+        kind === 'contact_ack'
+          ? { kind, email: to, locale: 'en' }
+          : kind === 'lookup'
+            ? // Nobody of the breach: the answer is the short "not affected" email.
+              { kind, identifier: to, channel: 'email', locale: 'en' }
+            : {
+                kind,
+                channel: 'email',
+                to,
+                subject: `About your question ${i}`,
+                text: `Answer ${i}.`,
+                locale: 'en',
+              };
+      await enqueueMessage(tx, t.ctx.crypto, incidentId, payload);
+    }
+  });
+  return addresses;
+}
+
+const openMessages = async (incidentId: string) =>
+  Number(
+    (
+      await sql<{ n: string }>`SELECT count(*)::text AS n FROM outbound_messages
+                                WHERE incident_id = ${incidentId} AND state = 'pending'`.execute(t.ctx.db)
+    ).rows[0]!.n,
+  );
+
 async function waitForMore(count: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (sink.messages.length <= count && Date.now() < deadline) await sleep(20);
@@ -195,27 +240,31 @@ describe('workers killed mid-campaign', () => {
     async (seed) => {
       const random = prng(seed);
       sink.clear();
-      const { id, emails } = await startCampaign(`s${seed}`);
+      const { id, incidentId, emails } = await startCampaign(`s${seed}`);
+      const isNotice = new Set(emails);
+      const noticesSent = () => sink.messages.filter((m) => m.to.some((to) => isNotice.has(to))).length;
       const watcher = watch(id);
       const log: string[] = [];
       const workers = Array.from({ length: WORKERS }, () => startWorker(log));
       let kills = 0;
       let sentAtLastKill = 0;
+      const others: string[] = [];
       try {
         for (let cycle = 0; cycle < KILLS; cycle++) {
+          others.push(...(await queueWave(incidentId, `m${seed}`, cycle)));
           // Wait for sending to go on (a fresh worker takes a moment to start), then kill at a random moment.
           await waitForMore(sink.messages.length, 15_000);
           await sleep(300 + Math.floor(random() * 1200));
           const victim = Math.floor(random() * workers.length);
           await kill(workers[victim]!);
           kills += 1;
-          sentAtLastKill = sink.messages.length;
+          sentAtLastKill = noticesSent();
           workers[victim] = startWorker(log);
         }
         // One worker finishes the job.
         for (const w of workers.slice(1)) await kill(w);
         const deadline = Date.now() + 45_000;
-        while ((await statusOf(id)) !== 'finished') {
+        while ((await statusOf(id)) !== 'finished' || (await openMessages(incidentId)) > 0) {
           if (Date.now() > deadline) {
             throw new Error(`seed ${seed}: not finished after 45 s; worker stderr:\n${log.join('')}`);
           }
@@ -226,7 +275,9 @@ describe('workers killed mid-campaign', () => {
         await watcher.stop();
       }
 
-      const context = `seed ${seed}: ${kills} kills, ${sink.messages.length - PEOPLE} duplicates`;
+      const notices = sink.messages.filter((m) => m.to.some((to) => isNotice.has(to)));
+      const otherMail = sink.messages.filter((m) => !m.to.some((to) => isNotice.has(to)));
+      const context = `seed ${seed}: ${kills} kills, ${notices.length - PEOPLE} duplicates`;
       expect(sink.errors, context).toEqual([]);
       // The kills came while the campaign was still sending, not after it was done.
       expect(sentAtLastKill, context).toBeLessThan(PEOPLE);
@@ -234,7 +285,7 @@ describe('workers killed mid-campaign', () => {
       expect(watcher.violations, context).toEqual([]);
       const missing = emails.filter((e) => sink.countFor(e) === 0);
       expect(missing, context).toEqual([]);
-      const duplicates = sink.messages.length - PEOPLE;
+      const duplicates = notices.length - PEOPLE;
       expect(duplicates, context).toBeLessThanOrEqual(kills * BATCH);
       // A resend is recognisable: it carries the same Message-ID as the first copy.
       const rows = await t.ctx.db
@@ -244,11 +295,11 @@ describe('workers killed mid-campaign', () => {
         .execute();
       const rowIds = new Set(rows.map((r) => r.message_id));
       expect(
-        sink.messages.filter((m) => !rowIds.has(m.messageId ?? '')),
+        notices.filter((m) => !rowIds.has(m.messageId ?? '')),
         context,
       ).toEqual([]);
       const idsPerRecipient = new Map<string, Set<string>>();
-      for (const m of sink.messages) {
+      for (const m of [...notices, ...otherMail]) {
         for (const to of m.to)
           idsPerRecipient.set(to, (idsPerRecipient.get(to) ?? new Set()).add(m.messageId!));
       }
@@ -258,6 +309,29 @@ describe('workers killed mid-campaign', () => {
       ).toEqual([]);
       expect(
         rows.filter((r) => r.state !== 'sent'),
+        context,
+      ).toEqual([]);
+
+      // The other kinds: everyone reached, each message settled as sent, resends bounded by the messages in
+      // flight at the kills (a worker claims at most BATCH of them at a time) and carrying the row's id.
+      expect(
+        others.filter((to) => sink.countFor(to) === 0),
+        context,
+      ).toEqual([]);
+      expect(otherMail.length - others.length, context).toBeLessThanOrEqual(kills * BATCH);
+      const queued = await t.ctx.db
+        .selectFrom('outbound_messages')
+        .select(['id', 'kind', 'state'])
+        .where('incident_id', '=', incidentId)
+        .execute();
+      expect(
+        queued.map((q) => q.state).filter((s) => s !== 'sent'),
+        context,
+      ).toEqual([]);
+      expect(new Set(queued.map((q) => q.kind))).toEqual(new Set(KINDS));
+      const queuedIds = new Set(queued.map((q) => String(q.id)));
+      expect(
+        otherMail.filter((m) => !queuedIds.has(/^<site\.(\d+)@/.exec(m.messageId ?? '')?.[1] ?? '')),
         context,
       ).toEqual([]);
 

@@ -658,6 +658,16 @@ describe('bounces and fallback', () => {
     expect(paused.pausedReason).toBe(
       'Paused automatically: 60 of the last 60 attempts failed (threshold 50%). Check the errors and the provider, then resume.',
     );
+    // Invariant 2: the automatic pause is audited, in the transaction that paused (the manual one always was).
+    const audited = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'details'])
+      .where('action', '=', 'campaign.paused')
+      .where('target_id', '=', id)
+      .execute();
+    expect(audited).toEqual([
+      { actor_type: 'system', details: { automatic: true, failures: 60, attempts: 60, threshold: 50 } },
+    ]);
     for (const p of people) sink.accept(p.email);
     await campaigns.service.move(id, 'resume', { actor: author });
     await dueNow(id);
@@ -859,6 +869,13 @@ describe('activation codes', () => {
     );
     const status = await campaigns.service.status(c.id);
     expect(status.byState).toMatchObject({ sent: 4, pending: 6, claimed: 0 });
+    const audited = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'details'])
+      .where('action', '=', 'campaign.paused')
+      .where('target_id', '=', c.id)
+      .execute();
+    expect(audited).toEqual([{ actor_type: 'system', details: { automatic: true, withoutCode: 1 } }]);
 
     await campaigns.service.importCodes(c.id, codes('MORE', 6), { actor: author });
     await campaigns.service.move(c.id, 'resume', { actor: author });

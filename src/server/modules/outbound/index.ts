@@ -128,7 +128,12 @@ export function createOutboundModule(
   };
   const messages = createMessageLane(
     { ...ctx, senders: getSenders, throttles, rates, failures, handlers },
-    { workerId: engine.workerId, limit: Math.min(50, engine.batchSize) },
+    // A crashed worker's messages wait at most a minute (or the shorter delivery lease) before another takes them.
+    {
+      workerId: engine.workerId,
+      limit: Math.min(50, engine.batchSize),
+      leaseMs: Math.min(60_000, engine.leaseMs),
+    },
   );
   const outboxDeps = { ...ctx, recipients: options.recipients };
   return {

@@ -32,7 +32,6 @@ import type { ThrottleKey, Throttles } from './throttle.ts';
  * mostly fail pauses itself for a while (audited). Message-IDs derive from the row (`<site.id@host>`).
  */
 const MAX_ATTEMPTS = 6;
-const LEASE_MS = 60_000;
 const PAUSE_MS = 5 * 60_000;
 const PAUSE_THRESHOLD = 0.5;
 
@@ -58,12 +57,13 @@ type Settled =
 
 export function createMessageLane(
   deps: Deps,
-  options: { workerId?: string; limit?: number; concurrency?: number } = {},
+  options: { workerId?: string; limit?: number; concurrency?: number; leaseMs?: number } = {},
 ) {
   const workerId =
     options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const limit = options.limit ?? 50;
   const concurrency = options.concurrency ?? 8;
+  const leaseMs = options.leaseMs ?? 60_000;
   let kicked: NodeJS.Immediate | null = null;
   let running: Promise<number> | null = null;
 
@@ -166,14 +166,17 @@ export function createMessageLane(
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await claimMessages(deps.db, { workerId, leaseMs: LEASE_MS, kinds: sendableKinds(), limit });
+    const rows = await claimMessages(deps.db, { workerId, leaseMs, kinds: sendableKinds(), limit });
     if (rows.length === 0) return 0;
     const inFlight = new Set(rows.map((r) => r.id));
-    const heartbeat = setInterval(() => {
-      renewMessageLeases(deps.db, workerId, [...inFlight], LEASE_MS).catch((error: unknown) =>
-        deps.logger.warn({ err: error }, 'could not renew a message lease'),
-      );
-    }, LEASE_MS / 3);
+    const heartbeat = setInterval(
+      () => {
+        renewMessageLeases(deps.db, workerId, [...inFlight], leaseMs).catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'could not renew a message lease'),
+        );
+      },
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
     let next = 0;
     const worker = async () => {
       for (;;) {

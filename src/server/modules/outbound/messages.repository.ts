@@ -78,7 +78,7 @@ export async function claimMessages(
       WHERE state = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
         AND kind = ANY(${claim.kinds as MessageKind[]}::text[])
         AND kind NOT IN (SELECT kind FROM outbound_pauses WHERE paused_until > now())
-      ORDER BY priority, next_attempt_at LIMIT ${claim.limit} FOR UPDATE SKIP LOCKED)
+      ORDER BY priority, next_attempt_at, id LIMIT ${claim.limit} FOR UPDATE SKIP LOCKED)
     RETURNING id, incident_id, kind, payload, subscription_id, update_id, attempts`.execute(db);
   return result.rows;
 }
