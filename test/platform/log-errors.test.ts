@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/server/platform/logging/logger.ts';
+import { createLogger, serializeError } from '../../src/server/platform/logging/logger.ts';
 
 describe('errors in logs', () => {
   // pins: personal data leaking into logs through a database error's detail (unique violations name the value)
@@ -29,5 +29,16 @@ describe('errors in logs', () => {
     expect(output).toContain('users_email_key');
     expect(output).toContain('23505');
     expect(output).not.toContain('nadia.leak');
+  });
+});
+
+describe('errors whose causes loop', () => {
+  it('are serialized to a bounded depth instead of overflowing the stack', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    let depth = 0;
+    for (let e = serializeError(a); e.cause; e = e.cause as Record<string, unknown>) depth++;
+    expect(depth).toBe(5);
   });
 });

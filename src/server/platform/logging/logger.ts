@@ -169,8 +169,10 @@ function redactingAll(serializers: Record<string, pino.SerializerFn>): Record<st
  * ("Key (email)=(ana@example.com) already exists"), `where` and sometimes the query's parameters, which
  * can hold exactly the personal data logs must never see.
  */
-export function serializeError(error: unknown): Record<string, unknown> {
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
+  // A chain of causes that loops back (a.cause = b, b.cause = a) must not overflow the stack.
+  if (depth >= 5) return { type: error.name, message: error.message };
   const code = (error as { code?: unknown }).code;
   return {
     type: error.name,
@@ -178,7 +180,7 @@ export function serializeError(error: unknown): Record<string, unknown> {
     // Named errorCode: a plain `code` key is redacted everywhere (it is how one-time codes travel).
     ...(typeof code === 'string' ? { errorCode: code } : {}),
     stack: error.stack,
-    ...(error.cause instanceof Error ? { cause: serializeError(error.cause) } : {}),
+    ...(error.cause instanceof Error ? { cause: serializeError(error.cause, depth + 1) } : {}),
   };
 }
 
