@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dispatch } from '../../src/server/modules/notice/index.ts';
+import type { Dispatch } from '../../src/server/modules/outbound/index.ts';
 import { type Client, ok, problem } from '../incidents/helpers.ts';
 import { settleSiteMessages } from '../notice/more-helpers.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';

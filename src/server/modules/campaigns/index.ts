@@ -15,8 +15,6 @@ import { lettersRoutes } from './letters.routes.ts';
 import { createCampaignPort } from './outbound-port.ts';
 import type { RenderOptions } from './render-claimed.ts';
 
-// Until the inbox takes it from outbound itself (issue 15): the inbound listener's mailbox shape.
-export type { InboundMailbox } from '../outbound/index.ts';
 export { assignedActivationCode, CODE_CONTEXT } from './activation-codes.ts';
 export { personalLink, personalLinkToken, readPersonalLinkToken } from './links.ts';
 export {

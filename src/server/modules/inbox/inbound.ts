@@ -10,7 +10,8 @@ import {
   twilioSignedRoute,
 } from '../../platform/http/signed-webhook.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { type InboundMailbox, stripHtml } from '../campaigns/index.ts';
+import { stripHtml } from '../campaigns/index.ts';
+import type { InboundMailbox } from '../outbound/index.ts';
 import { type InboundAttachment, type IngestResult, ingest } from './ingest.ts';
 
 /**

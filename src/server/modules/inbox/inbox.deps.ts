@@ -1,7 +1,7 @@
 import type { Actor } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 
-/** What the inbox's services use: the platform's pieces, and `kick` to wake the notice site's sender. */
+/** What the inbox's services use: the platform's pieces, and `kick` to wake outbound's message lane. */
 export type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'config' | 'logger'> & { kick: () => void };
 
 /** Who acts, under which request id: every read of a thread and every change is audited with it. */

@@ -14,7 +14,7 @@ export type { InboundMessage, IngestResult } from './ingest.ts';
  * The support inbox: questions from the notice site's contact form, email (the inbound SMTP listener's
  * support addresses, a provider webhook) and SMS replies (provider webhooks), threaded per sender and
  * channel, linked to the affected person, verified before anything is disclosed, answered one by one or in
- * bulk through the notice site's message queue. `kick` wakes that queue's sender after a reply.
+ * bulk as prepared messages on the outbound queue. `kick` wakes outbound's message lane after a reply.
  */
 export function createInboxModule(
   ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>,

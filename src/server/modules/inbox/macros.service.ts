@@ -4,6 +4,7 @@ import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { readBranding } from '../../platform/settings/branding.ts';
 import {
   assignedActivationCode,
   checkTextTemplate,
@@ -12,7 +13,6 @@ import {
   TemplateError,
 } from '../campaigns/index.ts';
 import { type IncidentPublicFacts, incidentPublicFacts } from '../incidents/index.ts';
-import { readBranding } from '../notice/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { staffNames } from '../users/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';

@@ -3,7 +3,7 @@ import { categoriesOf } from '../../../shared/taxonomy.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { notFound } from '../../platform/errors.ts';
 import { assignedActivationCode, categoryPhrase, maskEmail, maskPhone } from '../campaigns/index.ts';
-import { siteDispatches } from '../notice/index.ts';
+import { siteDispatches } from '../outbound/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { staffNames } from '../users/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';

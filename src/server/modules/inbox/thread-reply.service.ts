@@ -2,7 +2,8 @@ import type { ThreadDetail, ThreadStatus } from '../../../shared/contracts/inbox
 import type { Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
-import { enqueueSiteMessage, readBranding } from '../notice/index.ts';
+import { readBranding } from '../../platform/settings/branding.ts';
+import { enqueuePrepared } from '../outbound/index.ts';
 import { actorUserId, type Deps, type Meta } from './inbox.deps.ts';
 import { MESSAGE_CONTEXT, SENDER_CONTEXT, SUBJECT_CONTEXT } from './ingest.ts';
 import { insertNote, insertReply } from './messages.repository.ts';
@@ -12,8 +13,8 @@ import { threadFound } from './thread-view.ts';
 import { findThread, lockThread, markAnswered, type ThreadRecord } from './threads.repository.ts';
 
 /**
- * Answers and notes. A reply is a prepared message on the notice site's queue (`inbox_message_id` links it
- * to its delivery state), so it shares the senders, retries and outbox; solving a thread asks the requester
+ * Answers and notes. A reply is a prepared message on the outbound queue (`inbox_message_id` links it to
+ * its delivery state), so it shares the senders, retries, throttles and outbox; solving a thread asks the requester
  * how we did. Each change is audited in its transaction.
  */
 
@@ -50,7 +51,7 @@ export async function sendReply(
     bulkId: reply.bulkId ?? null,
   });
   if (!messageId) return null;
-  await enqueueSiteMessage(
+  await enqueuePrepared(
     tx,
     deps.crypto,
     row.incident_id,
@@ -121,7 +122,7 @@ export async function askSatisfaction(deps: Deps, tx: Executor, row: ThreadRecor
   const text = es
     ? `¿Cómo valoras nuestra respuesta? Elige de 1 a 5 con un clic: ${url}`
     : `How did we do? Rate our answer from 1 to 5 with one click: ${url}`;
-  await enqueueSiteMessage(tx, deps.crypto, row.incident_id, {
+  await enqueuePrepared(tx, deps.crypto, row.incident_id, {
     kind: 'inbox_csat',
     channel,
     to,

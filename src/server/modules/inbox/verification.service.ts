@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto';
 import type { ThreadDetail } from '../../../shared/contracts/inbox.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
+import { readBranding } from '../../platform/settings/branding.ts';
 import { maskEmail, maskPhone } from '../campaigns/index.ts';
-import { enqueueSiteMessage, readBranding } from '../notice/index.ts';
+import { enqueuePrepared } from '../outbound/index.ts';
 import { contactsFor } from '../population/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { MAX_VERIFY_ATTEMPTS, MESSAGE_CONTEXT, verificationHash } from './ingest.ts';
@@ -78,7 +79,7 @@ export async function startVerification(deps: Deps, id: string, meta: Meta): Pro
       authorId: null,
       author: 'candor',
     });
-    await enqueueSiteMessage(
+    await enqueuePrepared(
       tx,
       deps.crypto,
       row.incident_id,

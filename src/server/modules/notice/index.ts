@@ -9,8 +9,6 @@ import { publicSiteRoutes } from './public.routes.ts';
 import { createSiteCache } from './site.ts';
 import { wordingRoutes } from './wording.routes.ts';
 
-// Until the inbox asks outbound itself (issue 15): where its replies and codes went.
-export { type Dispatch, siteDispatches } from '../outbound/index.ts';
 export type { NoticeContent, UpdateContent } from './content.ts';
 export { noticeContentSchema, slugSchema } from './content.ts';
 export { enqueueSiteMessage } from './messages.ts';

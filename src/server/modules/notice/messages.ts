@@ -30,16 +30,7 @@ export const LOOKUP_LINK_TTL_MS = 7 * 86_400_000;
 export type SitePayload =
   | { kind: 'lookup'; identifier: string; channel: 'email' | 'sms'; locale: SiteLocale }
   | { kind: 'subscribe_confirm'; email: string; locale: SiteLocale; subscriptionId: string }
-  | { kind: 'contact_ack'; email: string; locale: SiteLocale }
-  /** Prepared by the inbox (replies, verification codes, the satisfaction question): sent as given. */
-  | {
-      kind: 'inbox_reply' | 'inbox_verification' | 'inbox_csat';
-      channel: 'email' | 'sms';
-      to: string;
-      subject: string | null;
-      text: string;
-      locale: SiteLocale;
-    };
+  | { kind: 'contact_ack'; email: string; locale: SiteLocale };
 
 /** What the public pages use of the sending side: a nudge after they enqueued (outbound's message lane). */
 export interface SiteMessenger {

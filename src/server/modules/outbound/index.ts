@@ -44,10 +44,16 @@ export {
   type MessageDecision,
   type MessageHandler,
   type OutgoingMessage,
+  type PreparedPayload,
   plainEmail,
 } from './message-handlers.ts';
 export { messageIdHost, siteMessageId } from './message-ids.ts';
-export { enqueueMessage, enqueueMessagesFrom, messageStates } from './messages.repository.ts';
+export {
+  enqueueMessage,
+  enqueueMessagesFrom,
+  enqueuePrepared,
+  messageStates,
+} from './messages.repository.ts';
 export type {
   Channel,
   RecipientIndex,

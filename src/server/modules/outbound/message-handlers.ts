@@ -33,9 +33,12 @@ export type MessageDecision = { send: OutgoingMessage } | { skip: string };
 
 export type MessageHandler = (message: ClaimedMessage) => Promise<MessageDecision>;
 
+/** The kinds whose text is written when they are queued (`kindPolicies[kind].isPrepared`). */
+export type PreparedKind = 'inbox_reply' | 'inbox_verification' | 'inbox_csat';
+
 /** What a prepared kind carries (written by the feature that enqueues it). */
 export interface PreparedPayload {
-  kind: MessageKind;
+  kind: PreparedKind;
   channel: 'email' | 'sms';
   to: string;
   subject: string | null;

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.ts';
 import type { MessageKind, SentVia } from '../../db/schema.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { kindPolicies } from './kinds.ts';
+import type { PreparedPayload } from './message-handlers.ts';
 
 /**
  * SQL of the outbound queue of every message that is not a campaign notice (`outbound_messages`). Rows are
@@ -44,6 +45,17 @@ export async function enqueueMessage(
       inbox_message_id: options.inboxMessageId ?? null,
     })
     .execute();
+}
+
+/** Queues a message whose text is written already (an inbox reply, a verification code): sent as given. */
+export async function enqueuePrepared(
+  tx: Executor,
+  crypto: Pick<PiiCrypto, 'encrypt'>,
+  incidentId: string | null,
+  payload: PreparedPayload,
+  options: { inboxMessageId?: string | undefined } = {},
+): Promise<void> {
+  await enqueueMessage(tx, crypto, incidentId, { ...payload }, options);
 }
 
 /**
