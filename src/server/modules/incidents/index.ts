@@ -9,7 +9,13 @@ import { metricsOverview } from './metrics.service.ts';
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
 export { effectiveEntity } from './incident-view.ts';
 export { incidentTitles } from './incidents.repository.ts';
-export { type IncidentPublicFacts, incidentBySlug, incidentPublicFacts } from './public-facts.ts';
+export {
+  changeIncidentSlug,
+  type IncidentPublicFacts,
+  incidentBySlug,
+  incidentPublicFacts,
+  incidentSlug,
+} from './public-facts.ts';
 export { slugFromTitle } from './public-slug.ts';
 export { appendTimeline, type TimelineKind } from './timeline.ts';
 

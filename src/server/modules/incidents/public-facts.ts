@@ -61,3 +61,34 @@ export async function incidentBySlug(
     .executeTakeFirst();
   return row ? { id: row.id, slug: row.public_slug } : undefined;
 }
+
+/**
+ * The incident's notice address. With `lock`, the incident's row is held until the transaction ends, so
+ * changes to one incident's notice (drafts, publication, its address) queue behind each other.
+ */
+export async function incidentSlug(
+  db: Executor,
+  incidentId: string,
+  options: { lock: boolean },
+): Promise<string | undefined> {
+  let q = db.selectFrom('incidents').select('public_slug').where('id', '=', incidentId);
+  if (options.lock) q = q.forUpdate();
+  return (await q.executeTakeFirst())?.public_slug;
+}
+
+/** Gives the incident's notice a new address, unless another incident has it ('taken'). */
+export async function changeIncidentSlug(
+  db: Executor,
+  incidentId: string,
+  slug: string,
+): Promise<'changed' | 'taken'> {
+  const taken = await db
+    .selectFrom('incidents')
+    .select('id')
+    .where('public_slug', '=', slug)
+    .where('id', '<>', incidentId)
+    .executeTakeFirst();
+  if (taken) return 'taken';
+  await db.updateTable('incidents').set({ public_slug: slug }).where('id', '=', incidentId).execute();
+  return 'changed';
+}

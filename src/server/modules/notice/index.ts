@@ -1,12 +1,16 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { OutboundModule } from '../outbound/index.ts';
+import { approveVersion, publishVersion } from './approval.service.ts';
+import { brandingRoutes } from './branding.routes.ts';
 import type { NoticeContent } from './content.ts';
 import { createCounters } from './counters.ts';
 import { handleSiteMessages } from './messages.ts';
+import type { Meta } from './notice.deps.ts';
 import { noticeRoutes } from './notice.routes.ts';
-import * as service from './notice.service.ts';
+import { overview } from './overview.service.ts';
 import { publicSiteRoutes } from './public.routes.ts';
 import { createSiteCache } from './site.ts';
+import { saveDraft } from './versions.service.ts';
 import { wordingRoutes } from './wording.routes.ts';
 
 export type { NoticeContent, UpdateContent } from './content.ts';
@@ -34,10 +38,10 @@ export function createNoticeModule(
   const { outbound } = options;
   handleSiteMessages(outbound, { ...ctx, counters });
   const messenger = { kick: () => outbound.messages.kick() };
-  type Meta = Parameters<typeof service.saveDraft>[3];
   return {
     routes: [
       noticeRoutes({ ...ctx, sites, counters, outbox: () => outbound.outbox }),
+      brandingRoutes({ ...ctx, sites }),
       wordingRoutes(ctx),
       publicSiteRoutes({
         ...ctx,
@@ -54,13 +58,13 @@ export function createNoticeModule(
       await counters.flush();
     },
     service: {
-      overview: (incidentId: string) => service.overview(ctx, incidentId),
+      overview: (incidentId: string) => overview(ctx, incidentId),
       saveDraft: (incidentId: string, content: NoticeContent, meta: Meta) =>
-        service.saveDraft(ctx, incidentId, content, meta),
+        saveDraft(ctx, incidentId, content, meta),
       approve: (incidentId: string, versionId: string, meta: Meta) =>
-        service.approveVersion(ctx, incidentId, versionId, meta),
+        approveVersion(ctx, incidentId, versionId, meta),
       publish: async (incidentId: string, versionId: string, meta: Meta) => {
-        const result = await service.publishVersion(ctx, incidentId, versionId, meta);
+        const result = await publishVersion(ctx, incidentId, versionId, meta);
         sites.invalidate();
         return result;
       },

@@ -1,25 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { idParams } from '../../../shared/contracts/common.ts';
 import { noticeExposure as noticeExposureDto } from '../../../shared/contracts/consistency.ts';
-import type { PlatformContext } from '../../platform/context.ts';
+import * as contract from '../../../shared/contracts/notice.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
-import { type OutboundModule, siteOutboxQuery, siteOutboxSearchBody } from '../outbound/index.ts';
+import type { OutboundModule } from '../outbound/index.ts';
+import { feedbackComments, stats } from './activity.service.ts';
+import { revokeAllLinks, setSlug } from './address.service.ts';
+import { approveVersion, publishVersion } from './approval.service.ts';
 import { noticeExposure } from './consistency.ts';
-import {
-  brandingSchema,
-  noticeContentSchema,
-  siteLocales,
-  slugSchema,
-  updateContentSchema,
-} from './content.ts';
 import type { Counters } from './counters.ts';
-import * as notice from './notice.service.ts';
+import { type Deps, noticeIncident } from './notice.deps.ts';
+import { overview, preview } from './overview.service.ts';
 import type { SiteCache } from './site.ts';
+import { approveUpdate, createUpdate, editUpdate, publishUpdate } from './updates.service.ts';
+import { getVersion, saveDraft, withConsistency } from './versions.service.ts';
 
-/** The console's API for the notice site: drafts, approval, publication, updates, activity, branding. */
+/** The console's API for the notice site: drafts, approval, publication, updates, activity, the outbox. */
 export function noticeRoutes(
-  deps: Pick<PlatformContext, 'db' | 'crypto' | 'config'> & {
+  deps: Deps & {
     sites: SiteCache;
     counters: Counters;
     outbox: () => OutboundModule['outbox'];
@@ -30,21 +28,22 @@ export function noticeRoutes(
     const read = { access: { permission: 'notice:read' as const } };
     const write = { access: { permission: 'notice:write' as const } };
     const approve = { access: { permission: 'notice:publish' as const } };
-    const versionParams = z.object({ id: z.uuid(), versionId: z.uuid() });
-    const updateParams = z.object({ id: z.uuid(), updateId: z.uuid() });
+    const { versionParams, updateParams } = contract;
     const base = '/api/incidents/:id/notice';
 
-    app.get(base, { config: read, schema: { tags, params: idParams } }, async (request) =>
-      notice.overview(deps, request.params.id),
+    app.get(
+      base,
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.noticeOverview } } },
+      async (request) => overview(deps, request.params.id),
     );
     app.get(
       `${base}/versions/:versionId`,
-      { config: read, schema: { tags, params: versionParams } },
+      { config: read, schema: { tags, params: versionParams, response: { 200: contract.noticeVersion } } },
       async (request) =>
-        notice.withConsistency(
+        withConsistency(
           deps.db,
           request.params.id,
-          await notice.getVersion(deps.db, request.params.id, request.params.versionId),
+          await getVersion(deps.db, request.params.id, request.params.versionId),
         ),
     );
     // Counts per category, never who: what the editor prefills and checks the texts against.
@@ -55,31 +54,49 @@ export function noticeRoutes(
     );
     app.put(
       `${base}/draft`,
-      { config: write, schema: { tags, params: idParams, body: z.object({ content: noticeContentSchema }) } },
-      async (request) =>
-        notice.saveDraft(deps, request.params.id, request.body.content, requestMeta(request)),
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.draftRequest,
+          response: { 200: contract.noticeVersion },
+        },
+      },
+      async (request) => saveDraft(deps, request.params.id, request.body.content, requestMeta(request)),
     );
     app.put(
       `${base}/slug`,
-      { config: write, schema: { tags, params: idParams, body: z.object({ slug: slugSchema }) } },
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.slugRequest,
+          response: { 200: contract.noticeSlug },
+        },
+      },
       async (request) => {
-        const before = await notice.overview(deps, request.params.id);
-        const result = await notice.setSlug(deps, request.params.id, request.body.slug, requestMeta(request));
+        const before = await noticeIncident(deps.db, request.params.id);
+        const result = await setSlug(deps, request.params.id, request.body.slug, requestMeta(request));
         deps.sites.invalidate(before.slug);
         return result;
       },
     );
     app.post(
       `${base}/versions/:versionId/approve`,
-      { config: approve, schema: { tags, params: versionParams } },
+      { config: approve, schema: { tags, params: versionParams, response: { 200: contract.noticeVersion } } },
       async (request) =>
-        notice.approveVersion(deps, request.params.id, request.params.versionId, requestMeta(request)),
+        approveVersion(deps, request.params.id, request.params.versionId, requestMeta(request)),
     );
     app.post(
       `${base}/versions/:versionId/publish`,
-      { config: write, schema: { tags, params: versionParams } },
+      {
+        config: write,
+        schema: { tags, params: versionParams, response: { 200: contract.noticeVersionContent } },
+      },
       async (request) => {
-        const result = await notice.publishVersion(
+        const result = await publishVersion(
           deps,
           request.params.id,
           request.params.versionId,
@@ -89,24 +106,13 @@ export function noticeRoutes(
         return result;
       },
     );
+    // An HTML page, not JSON: shown in the console's sandboxed iframe.
     app.get(
       `${base}/preview`,
-      {
-        config: read,
-        schema: {
-          tags,
-          params: idParams,
-          querystring: z.object({ versionId: z.uuid(), locale: z.enum(siteLocales).default('en') }),
-        },
-      },
+      { config: read, schema: { tags, params: idParams, querystring: contract.previewQuery } },
       async (request, reply) => {
-        const page = await notice.preview(
-          deps,
-          request.params.id,
-          request.query.versionId,
-          request.query.locale,
-        );
-        // Shown in the console's sandboxed iframe: same-origin framing only, and nothing cached.
+        const page = await preview(deps, request.params.id, request.query.versionId, request.query.locale);
+        // Same-origin framing only, and nothing cached.
         return reply
           .header('content-type', 'text/html; charset=utf-8')
           .header('cache-control', 'no-store')
@@ -121,18 +127,30 @@ export function noticeRoutes(
 
     app.post(
       `${base}/updates`,
-      { config: write, schema: { tags, params: idParams, body: z.object({ content: updateContentSchema }) } },
-      async (request) =>
-        notice.createUpdate(deps, request.params.id, request.body.content, requestMeta(request)),
+      {
+        config: write,
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.updateRequest,
+          response: { 200: contract.noticeUpdate },
+        },
+      },
+      async (request) => createUpdate(deps, request.params.id, request.body.content, requestMeta(request)),
     );
     app.put(
       `${base}/updates/:updateId`,
       {
         config: write,
-        schema: { tags, params: updateParams, body: z.object({ content: updateContentSchema }) },
+        schema: {
+          tags,
+          params: updateParams,
+          body: contract.updateRequest,
+          response: { 200: contract.noticeUpdate },
+        },
       },
       async (request) =>
-        notice.editUpdate(
+        editUpdate(
           deps,
           request.params.id,
           request.params.updateId,
@@ -142,15 +160,15 @@ export function noticeRoutes(
     );
     app.post(
       `${base}/updates/:updateId/approve`,
-      { config: approve, schema: { tags, params: updateParams } },
+      { config: approve, schema: { tags, params: updateParams, response: { 200: contract.noticeUpdate } } },
       async (request) =>
-        notice.approveUpdate(deps, request.params.id, request.params.updateId, requestMeta(request)),
+        approveUpdate(deps, request.params.id, request.params.updateId, requestMeta(request)),
     );
     app.post(
       `${base}/updates/:updateId/publish`,
-      { config: write, schema: { tags, params: updateParams } },
+      { config: write, schema: { tags, params: updateParams, response: { 200: contract.publishedUpdate } } },
       async (request) => {
-        const result = await notice.publishUpdate(
+        const result = await publishUpdate(
           deps,
           request.params.id,
           request.params.updateId,
@@ -161,18 +179,27 @@ export function noticeRoutes(
       },
     );
 
-    app.get(`${base}/stats`, { config: read, schema: { tags, params: idParams } }, async (request) => {
-      await deps.counters.flush();
-      return notice.stats(deps.db, request.params.id);
-    });
+    app.get(
+      `${base}/stats`,
+      { config: read, schema: { tags, params: idParams, response: { 200: contract.noticeStats } } },
+      async (request) => {
+        await deps.counters.flush();
+        return stats(deps.db, request.params.id);
+      },
+    );
     app.get(
       `${base}/feedback`,
       {
         config: read,
-        schema: { tags, params: idParams, querystring: z.object({ before: z.string().max(40).optional() }) },
+        schema: {
+          tags,
+          params: idParams,
+          querystring: contract.feedbackQuery,
+          response: { 200: contract.feedbackPage },
+        },
       },
       async (request) =>
-        notice.feedbackComments(deps, request.params.id, request.query.before, requestMeta(request)),
+        feedbackComments(deps, request.params.id, request.query.before, requestMeta(request)),
     );
     // The site's messages hold addresses and personal links: for roles that may read personal data.
     app.get(
@@ -182,7 +209,8 @@ export function noticeRoutes(
         schema: {
           tags,
           params: idParams,
-          querystring: siteOutboxQuery,
+          querystring: contract.siteOutboxQuery,
+          response: { 200: contract.siteOutboxPage },
         },
       },
       async (request) => deps.outbox().site(request.params.id, request.query, requestMeta(request)),
@@ -192,35 +220,19 @@ export function noticeRoutes(
       `${base}/outbox/search`,
       {
         config: { access: { permission: 'people:read_pii' as const } },
-        schema: { tags, params: idParams, body: siteOutboxSearchBody },
+        schema: {
+          tags,
+          params: idParams,
+          body: contract.siteOutboxSearchBody,
+          response: { 200: contract.siteOutboxPage },
+        },
       },
       async (request) => deps.outbox().site(request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       `${base}/revoke-links`,
-      { config: approve, schema: { tags, params: idParams } },
-      async (request) => notice.revokeAllLinks(deps, request.params.id, requestMeta(request)),
-    );
-
-    app.get(
-      '/api/settings/branding',
-      { config: { access: { permission: 'settings:read' as const } }, schema: { tags } },
-      async () => notice.getBranding(deps.db),
-    );
-    app.put(
-      '/api/settings/branding',
-      {
-        config: { access: { permission: 'settings:manage' as const } },
-        schema: {
-          tags,
-          body: brandingSchema.extend({ logo: brandingSchema.shape.logo.optional() }),
-        },
-      },
-      async (request) => {
-        const result = await notice.setBranding(deps, request.body, requestMeta(request));
-        deps.sites.invalidate();
-        return result;
-      },
+      { config: approve, schema: { tags, params: idParams, response: { 200: contract.linksRevoked } } },
+      async (request) => revokeAllLinks(deps, request.params.id, requestMeta(request)),
     );
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
+import { incidentSlug } from '../incidents/index.ts';
 import {
   type NoticeContent,
   noticeContentSchema,
@@ -72,11 +73,8 @@ export async function publishedUpdates(db: Executor, incidentId: string): Promis
  * transaction. Does nothing when no version is published yet.
  */
 export async function renderSite(tx: Executor, incidentId: string, noticeUrl: string): Promise<boolean> {
-  const incident = await tx
-    .selectFrom('incidents')
-    .select(['public_slug'])
-    .where('id', '=', incidentId)
-    .executeTakeFirstOrThrow();
+  const slug = await incidentSlug(tx, incidentId, { lock: false });
+  if (slug === undefined) throw new Error(`renderSite: no incident ${incidentId}`);
   const published = await tx
     .selectFrom('notice_versions')
     .select(['content', 'published_at'])
@@ -96,17 +94,12 @@ export async function renderSite(tx: Executor, incidentId: string, noticeUrl: st
   const locales = localesOf(content);
   const pages: Record<string, string> = {};
   for (const locale of locales) {
-    pages[locale] = renderNoticePage(
-      frameFor(incident.public_slug, locale, locales, brand),
-      content,
-      updates,
-      publishedAt,
-    );
+    pages[locale] = renderNoticePage(frameFor(slug, locale, locales, brand), content, updates, publishedAt);
   }
   const feed = renderFeed({
     incidentId,
     noticeUrl,
-    slug: incident.public_slug,
+    slug,
     companyName: branding.companyName,
     content,
     updates,

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { consistencySettings } from '../../../shared/contracts/consistency.ts';
-import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
-import { readConsistencySettings, writeConsistencySettings } from '../../platform/settings/consistency.ts';
+import { readConsistencySettings } from '../../platform/settings/consistency.ts';
+import { saveWording } from './wording.service.ts';
 
 /**
  * Settings → Notice wording: the share of people above which an exposed category must be named, and the
@@ -26,22 +26,7 @@ export function wordingRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPluginA
         config: { access: { permission: 'settings:manage' as const } },
         schema: { tags, body: consistencySettings, response: { 200: consistencySettings } },
       },
-      async (request) => {
-        const meta = requestMeta(request);
-        await deps.db.transaction().execute(async (tx) => {
-          await writeConsistencySettings(tx, request.body, meta.actor.label);
-          await recordAudit(tx, {
-            actor: meta.actor,
-            action: 'settings.consistency_changed',
-            requestId: meta.requestId,
-            details: {
-              threshold: request.body.threshold,
-              categoriesWithPhrases: Object.keys(request.body.phrases).length,
-            },
-          });
-        });
-        return readConsistencySettings(deps.db);
-      },
+      async (request) => saveWording(deps.db, request.body, requestMeta(request)),
     );
   };
 }

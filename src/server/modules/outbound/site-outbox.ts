@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  type SiteOutboxPage,
+  siteOutboxQuery,
+  siteOutboxSearchBody,
+} from '../../../shared/contracts/notice.ts';
 import type { MessageKind } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -12,34 +17,10 @@ import { OUTBOX_CONTEXT } from './senders.ts';
  * outbox (no SMTP server or SMS provider configured): lookup answers, confirmations, update notices, inbox
  * replies and verification codes.
  * Decrypted per page and audited in the transaction that reads it. Staff find a message by recipient
- * (blind index, exact; POST only), by kind and channel, or by its id (the inbox links to it).
+ * (blind index, exact; POST only), by kind and channel, or by its id (the inbox links to it). The query and
+ * the page are the notice staff API's contract (src/shared/contracts/notice.ts).
  */
-export const siteMessageKinds = [
-  'lookup',
-  'subscribe_confirm',
-  'update',
-  'contact_ack',
-  'inbox_reply',
-  'inbox_verification',
-  'inbox_csat',
-] as const satisfies readonly MessageKind[];
-
-export const siteOutboxQuery = z.object({
-  before: z.coerce.number().int().positive().optional(),
-  kind: z.enum(siteMessageKinds).optional(),
-  channel: z.enum(['email', 'sms']).optional(),
-  /** One message by its id (a deep link from an inbox thread): the other filters are ignored. */
-  message: z.coerce.number().int().positive().optional(),
-});
-export const siteOutboxSearchBody = siteOutboxQuery.omit({ message: true }).extend({
-  to: z.string().trim().min(3).max(320),
-  defaultCountry: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z]{2}$/)
-    .transform((v) => v.toUpperCase())
-    .optional(),
-});
+export { siteOutboxQuery, siteOutboxSearchBody };
 
 const PAGE = 50;
 
@@ -48,7 +29,7 @@ export async function listSiteOutbox(
   incidentId: string,
   query: z.output<typeof siteOutboxQuery> & { to?: string | undefined; defaultCountry?: string | undefined },
   meta: { actor: Actor; requestId?: string | undefined },
-) {
+): Promise<SiteOutboxPage> {
   const toIdx = query.to ? recipientLookup(deps.recipients, query.to, query.defaultCountry) : undefined;
   return deps.db.transaction().execute(async (tx) => {
     const { rows, total } = await siteOutboxPage(
