@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { campaignInput } from '../shared/contracts/campaigns.ts';
 import { demoResponse } from '../shared/contracts/population.ts';
 import { DEMO_COMPANY, demoIncident, demoMacros, demoQuestions, inCompanyWords } from './demo-content.ts';
+import { upsertDisabledStaff } from './modules/auth/index.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule, incidentPublicFacts } from './modules/incidents/index.ts';
@@ -169,12 +170,7 @@ async function demoIncidentFor(incidents: ReturnType<typeof createIncidentsModul
  */
 async function demoStaff(ctx: Pick<PlatformContext, 'db'>): Promise<{ author: Actor; approver: Actor }> {
   const staff = async (email: string, role: 'comms' | 'legal'): Promise<Actor> => {
-    const row = await ctx.db
-      .insertInto('users')
-      .values({ email, role, status: 'disabled', display_name: `Demo ${role}` })
-      .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date() }))
-      .returning(['id', 'role'])
-      .executeTakeFirstOrThrow();
+    const row = await upsertDisabledStaff(ctx.db, { email, role, displayName: `Demo ${role}` });
     return { type: 'user', id: row.id, label: `${row.role} (demo)` };
   };
   return {

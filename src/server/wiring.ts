@@ -8,7 +8,6 @@ import { createNoticeModule } from './modules/notice/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createOutboundModule, type OutboundOptions } from './modules/outbound/index.ts';
 import { createPopulationModule } from './modules/population/index.ts';
-import { createUsersModule } from './modules/users/index.ts';
 import type { PlatformContext } from './platform/context.ts';
 
 /** The outbound module, with the people's blind index for its outbox search (tests make their own). */
@@ -35,7 +34,6 @@ export function createServerModules(ctx: PlatformContext) {
   const notice = createNoticeModule(ctx, { outbound, onContact: inbox.ingest });
   return {
     auth: createAuthModule(ctx),
-    users: createUsersModule(ctx),
     audit: createAuditModule(ctx),
     keys: createKeysModule(ctx),
     incidents: createIncidentsModule(ctx),

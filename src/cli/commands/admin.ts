@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createUsersModule } from '../../server/modules/users/index.ts';
+import { createAuthModule } from '../../server/modules/auth/index.ts';
 import { cliActor, printJson, withRuntime } from '../runtime.ts';
 
 export function registerAdminCommands(program: Command): void {
@@ -14,7 +14,7 @@ export function registerAdminCommands(program: Command): void {
       const email = z.email().safeParse(options.email.trim().toLowerCase());
       if (!email.success) throw new Error(`--email "${options.email}" is not a valid email address.`);
       const result = await withRuntime((runtime) =>
-        createUsersModule(runtime.ctx).service.createAdmin(email.data, { actor: cliActor() }),
+        createAuthModule(runtime.ctx).users.createAdmin(email.data, { actor: cliActor() }),
       );
       if (options.json) {
         printJson({ userId: result.user.id, setupUrl: result.setupUrl, expiresAt: result.expiresAt });

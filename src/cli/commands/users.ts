@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { createUsersModule } from '../../server/modules/users/index.ts';
+import { createAuthModule } from '../../server/modules/auth/index.ts';
 import type { Runtime } from '../../server/runtime.ts';
 import { cliActor, printJson, withRuntime } from '../runtime.ts';
 
 /** Accepts a user id or an email address. */
 async function resolveUser(runtime: Runtime, who: string): Promise<string> {
-  const users = await createUsersModule(runtime.ctx).service.list();
+  const users = await createAuthModule(runtime.ctx).users.list();
   const user = users.find((u) => u.id === who || u.email === who.trim().toLowerCase());
   if (!user) throw new Error(`No user "${who}". Run \`candor user list\` to see ids and emails.`);
   return user.id;
@@ -18,7 +18,7 @@ export function registerUserCommands(program: Command): void {
     .description('List staff accounts with role, status and MFA state.')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const users = await withRuntime((runtime) => createUsersModule(runtime.ctx).service.list());
+      const users = await withRuntime((runtime) => createAuthModule(runtime.ctx).users.list());
       if (options.json) return printJson(users);
       for (const u of users) {
         process.stdout.write(
@@ -36,7 +36,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (who: string) => {
       await withRuntime(async (runtime) => {
         const id = await resolveUser(runtime, who);
-        await createUsersModule(runtime.ctx).service.setDisabled(id, true, { actor: cliActor() });
+        await createAuthModule(runtime.ctx).users.setDisabled(id, true, { actor: cliActor() });
       });
       process.stdout.write('disabled\n');
     });
@@ -51,7 +51,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (who: string, options: { json?: boolean }) => {
       const result = await withRuntime(async (runtime) => {
         const id = await resolveUser(runtime, who);
-        return createUsersModule(runtime.ctx).service.resetMfa(id, { actor: cliActor() });
+        return createAuthModule(runtime.ctx).users.resetMfa(id, { actor: cliActor() });
       });
       if (options.json)
         return printJson({ userId: result.user.id, setupUrl: result.setupUrl, expiresAt: result.expiresAt });

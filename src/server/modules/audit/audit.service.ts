@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AuditEntryDto, auditQuery } from '../../../shared/contracts/audit.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
-import { staffNames } from '../users/index.ts';
+import { staffNames } from '../auth/index.ts';
 
 type Filters = z.output<typeof auditQuery>;
 

@@ -145,8 +145,12 @@ export function acceptTotpStep(db: Executor, userId: string, step: number) {
     .executeTakeFirst();
 }
 
-export async function replaceRecoveryCodes(db: Executor, userId: string, hashes: Buffer[]): Promise<void> {
+export async function deleteRecoveryCodes(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+}
+
+export async function replaceRecoveryCodes(db: Executor, userId: string, hashes: Buffer[]): Promise<void> {
+  await deleteRecoveryCodes(db, userId);
   await db
     .insertInto('recovery_codes')
     .values(hashes.map((code_hash) => ({ user_id: userId, code_hash })))

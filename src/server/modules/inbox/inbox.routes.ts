@@ -3,7 +3,7 @@ import { okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/inbox.ts';
 import { canCredential } from '../../../shared/permissions.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
-import { listAssignableStaff } from '../users/index.ts';
+import { listAssignableStaff } from '../auth/index.ts';
 import { bulkReply } from './bulk.ts';
 import type { Deps } from './inbox.deps.ts';
 import * as macros from './macros.service.ts';

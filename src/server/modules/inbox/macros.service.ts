@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
+import { staffNames } from '../auth/index.ts';
 import {
   assignedActivationCode,
   checkTextTemplate,
@@ -14,7 +15,6 @@ import {
 } from '../campaigns/index.ts';
 import { type IncidentPublicFacts, incidentPublicFacts } from '../incidents/index.ts';
 import { contactsFor } from '../population/index.ts';
-import { staffNames } from '../users/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { threadFound } from './thread-view.ts';
 import { findThread, type ThreadRecord } from './threads.repository.ts';

@@ -1,7 +1,7 @@
 import type { ThreadDetail, ThreadPatch } from '../../../shared/contracts/inbox.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isAssignableStaff } from '../users/index.ts';
+import { isAssignableStaff } from '../auth/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { getThread } from './thread-read.service.ts';
 import { askSatisfaction } from './thread-reply.service.ts';

@@ -2,9 +2,9 @@ import type { ThreadSla, ThreadSummary } from '../../../shared/contracts/inbox.t
 import type { Executor } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { staffNames } from '../auth/index.ts';
 import { maskEmail, maskPhone } from '../campaigns/index.ts';
 import { incidentTitles } from '../incidents/index.ts';
-import { staffNames } from '../users/index.ts';
 import { SENDER_CONTEXT, SUBJECT_CONTEXT } from './ingest.ts';
 import { DUE_SOON_MS, type ThreadKey, type ThreadRecord } from './threads.repository.ts';
 

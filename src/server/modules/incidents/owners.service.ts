@@ -1,7 +1,7 @@
 import type { IncidentDetail } from '../../../shared/contracts/incidents.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { enabledStaffIds } from '../users/index.ts';
+import { enabledStaffIds } from '../auth/index.ts';
 import { getIncidentDetail } from './incident-read.service.ts';
 import type { Deps, Meta } from './incidents.deps.ts';
 import { lockIncidentRow, replaceOwners } from './incidents.repository.ts';

@@ -2,7 +2,7 @@ import type { CreateTaskRequest, Task, UpdateTaskRequest } from '../../../shared
 import type { Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { enabledStaffIds, staffEmails } from '../users/index.ts';
+import { enabledStaffIds, staffEmails } from '../auth/index.ts';
 import type { Deps, Meta } from './incidents.deps.ts';
 import { findIncidentRow } from './incidents.repository.ts';
 import { appendTimeline } from './timeline.ts';

@@ -1,7 +1,7 @@
 import type { TimelineEvent } from '../../../shared/contracts/incidents.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Actor } from '../../platform/audit/audit-log.ts';
-import { staffNames } from '../users/index.ts';
+import { staffNames } from '../auth/index.ts';
 
 export type TimelineKind =
   | 'created'

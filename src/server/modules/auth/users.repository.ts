@@ -1,3 +1,4 @@
+import type { Role } from '../../../shared/permissions.ts';
 import type { Executor } from '../../db/database.ts';
 import { staffLabel } from '../../platform/http/actors.ts';
 
@@ -78,6 +79,58 @@ export async function enabledStaffIds(db: Executor, ids: readonly string[]): Pro
     .where('status', '<>', 'disabled')
     .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Emails of active staff (set up, not disabled): those among `ids` (an incident's owners), or everyone with
+ * one of `roles` (who hears of an incident nobody owns). Unknown ids are left out.
+ */
+export async function activeStaffEmails(
+  db: Executor,
+  who: { ids: readonly string[] } | { roles: readonly Role[] },
+): Promise<string[]> {
+  let query = db.selectFrom('users').select('email').where('status', '=', 'active');
+  if ('ids' in who) {
+    const wanted = [...new Set(who.ids.filter((id) => UUID.test(id)))];
+    if (wanted.length === 0) return [];
+    query = query.where('id', 'in', wanted);
+  } else {
+    if (who.roles.length === 0) return [];
+    query = query.where('role', 'in', [...who.roles]);
+  }
+  return (await query.execute()).map((r) => r.email);
+}
+
+/** Whether this address is a staff account's that is not disabled (test sends go to staff only). */
+export async function isEnabledStaffEmail(db: Executor, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email.toLowerCase())
+    .where('status', '<>', 'disabled')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A disabled account, created once and found again by email (the demo's author and approver: they sign the
+ * record, nobody signs in as them). Returns its id and its role.
+ */
+export async function upsertDisabledStaff(
+  db: Executor,
+  account: { email: string; role: Role; displayName: string },
+): Promise<{ id: string; role: Role }> {
+  return db
+    .insertInto('users')
+    .values({
+      email: account.email,
+      role: account.role,
+      status: 'disabled',
+      display_name: account.displayName,
+    })
+    .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date() }))
+    .returning(['id', 'role'])
+    .executeTakeFirstOrThrow();
 }
 
 /** The roles that answer the support inbox: who a thread can be assigned to. */

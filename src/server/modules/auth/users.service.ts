@@ -6,7 +6,8 @@ import { advisoryLocks } from '../../platform/advisory-locks.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { issueSetupLink } from '../auth/index.ts';
+import { deleteRecoveryCodes, deleteSessionsOfUser } from './auth.repository.ts';
+import { issueSetupLink } from './enrollment.service.ts';
 import * as repo from './users.repository.ts';
 
 /**
@@ -118,7 +119,7 @@ export async function setDisabled(
         'conflict',
         isDisabled ? 'This account is already disabled.' : 'This account is not disabled.',
       );
-    if (isDisabled) await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    if (isDisabled) await deleteSessionsOfUser(tx, userId);
     await recordAudit(tx, {
       actor: meta.actor,
       action: isDisabled ? 'user.disabled' : 'user.enabled',
@@ -150,8 +151,8 @@ export async function resetMfa(deps: Deps, userId: string, meta: ChangeMeta): Pr
       })
       .where('id', '=', userId)
       .execute();
-    await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await deleteRecoveryCodes(tx, userId);
+    await deleteSessionsOfUser(tx, userId);
     const link = await issueSetupLink(tx, deps.config, userId, 'reset');
     await recordAudit(tx, {
       actor: meta.actor,
