@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AuditEntryDto, auditQuery } from '../../../shared/contracts/audit.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
+import { readAuditLog } from '../../platform/audit/audit-query.ts';
 import { staffNames } from '../auth/index.ts';
 
 type Filters = z.output<typeof auditQuery>;
@@ -28,20 +29,7 @@ export async function queryAudit(
   db: Executor,
   filters: Filters,
 ): Promise<{ entries: AuditEntryDto[]; nextBefore: number | null }> {
-  let query = db.selectFrom('audit_log').selectAll();
-  if (filters.action) query = query.where('action', 'like', `${filters.action.replace(/[%_\\]/g, '\\$&')}%`);
-  if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
-  if (filters.targetType) query = query.where('target_type', '=', filters.targetType);
-  if (filters.targetId) query = query.where('target_id', '=', filters.targetId);
-  if (filters.outcome) query = query.where('outcome', '=', filters.outcome);
-  if (filters.from) query = query.where('at', '>=', new Date(filters.from));
-  if (filters.to) query = query.where('at', '<', new Date(filters.to));
-  if (filters.before) query = query.where('seq', '<', filters.before);
-  const rows = await query
-    .orderBy('seq', 'desc')
-    .limit(filters.limit + 1)
-    .execute();
-  const page = rows.slice(0, filters.limit);
+  const { rows: page, nextBefore } = await readAuditLog(db, filters);
   // The label is kept as recorded (it is hashed into the chain); staff are shown by their current name.
   const names = await staffNames(
     db,
@@ -52,6 +40,6 @@ export async function queryAudit(
       ...toAuditDto(row),
       actorName: row.actor_type === 'user' && row.actor_id ? (names.get(row.actor_id) ?? null) : null,
     })),
-    nextBefore: rows.length > filters.limit ? (page.at(-1)?.seq ?? null) : null,
+    nextBefore,
   };
 }

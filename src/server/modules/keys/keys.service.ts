@@ -1,7 +1,7 @@
 import type { Actor } from '../../platform/audit/audit-log.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { type RotationResult, rotateDataKeys } from '../../platform/crypto/data-keys.ts';
+import { dataKeySummaries, type RotationResult, rotateDataKeys } from '../../platform/crypto/data-keys.ts';
 import { addMasterKeyToFile, type MasterKeyRing } from '../../platform/crypto/master-keys.ts';
 
 type Deps = Pick<PlatformContext, 'db' | 'crypto'> & { masterKeys: MasterKeyRing };
@@ -41,7 +41,7 @@ export async function rotateKeys(
 }
 
 export async function listDataKeys(deps: Pick<PlatformContext, 'db'>) {
-  const rows = await deps.db.selectFrom('data_keys').selectAll().orderBy('created_at').execute();
+  const rows = await dataKeySummaries(deps.db);
   return rows.map((r) => ({
     id: r.id,
     purpose: r.purpose,

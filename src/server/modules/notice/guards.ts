@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { openToken, signToken } from '../../platform/crypto/signed-tokens.ts';
+import { countHits, currentHits, spendKey } from '../../platform/rate-limits.ts';
 
 /**
  * What stands between the public forms and abuse: a per-request form token (the form was fetched from our
@@ -95,7 +95,7 @@ export interface Limit {
 
 /**
  * Counts one hit against every limit in a single statement (shared by every process through the
- * `rate_limits` table; keys are blind-indexed, so no address is stored). Returns the first limit exceeded.
+ * platform's rate limits; keys are blind-indexed, so no address is stored). Returns the first limit exceeded.
  */
 export async function hitLimits(
   db: Db,
@@ -103,48 +103,34 @@ export async function hitLimits(
   limits: readonly Limit[],
 ): Promise<{ exceeded: Limit | null; retryAfterMs: number; counts: number[] }> {
   if (limits.length === 0) return { exceeded: null, retryAfterMs: 0, counts: [] };
-  const keys = limits.map((l) => crypto.blindIndex('rate_limit', `public|${l.scope}\0${l.key}`));
-  const values = sql.join(
-    limits.map((l, i) => sql`(${keys[i]}::bytea, 1, now() + make_interval(secs => ${l.windowMs / 1000}))`),
+  const counted = await countHits(
+    db,
+    limits.map((l) => ({ key: limitKey(crypto, l.scope, l.key), windowMs: l.windowMs })),
   );
-  const result = await sql<{ key: Buffer; hits: number; ttl: number }>`
-    INSERT INTO rate_limits (key, hits, window_ends) VALUES ${values}
-    ON CONFLICT (key) DO UPDATE SET
-      hits = CASE WHEN rate_limits.window_ends <= now() THEN 1 ELSE rate_limits.hits + 1 END,
-      window_ends = CASE WHEN rate_limits.window_ends <= now() THEN EXCLUDED.window_ends ELSE rate_limits.window_ends END
-    RETURNING key, hits, (extract(epoch FROM window_ends - now()) * 1000)::float8 AS ttl`.execute(db);
-  const byKey = new Map(result.rows.map((r) => [r.key.toString('hex'), r]));
-  const counts = keys.map((k) => byKey.get(k.toString('hex'))?.hits ?? 0);
+  const counts = counted.map((c) => c.hits);
   for (const [i, limit] of limits.entries()) {
-    const row = byKey.get(keys[i]!.toString('hex'));
-    if (row && row.hits > limit.max) return { exceeded: limit, retryAfterMs: Math.max(0, row.ttl), counts };
+    const { hits, ttlMs } = counted[i]!;
+    if (hits > limit.max) return { exceeded: limit, retryAfterMs: Math.max(0, ttlMs), counts };
   }
   return { exceeded: null, retryAfterMs: 0, counts };
 }
 
+function limitKey(crypto: Signer, scope: string, key: string): Buffer {
+  return crypto.blindIndex('rate_limit', `public|${scope}\0${key}`);
+}
+
 /** Site-wide hits in the current window without counting one (to decide whether to challenge). */
-export async function currentCount(db: Db, crypto: Signer, scope: string, key: string): Promise<number> {
-  const row = await db
-    .selectFrom('rate_limits')
-    .select('hits')
-    .where('key', '=', crypto.blindIndex('rate_limit', `public|${scope}\0${key}`))
-    .where('window_ends', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  return row?.hits ?? 0;
+export function currentCount(db: Db, crypto: Signer, scope: string, key: string): Promise<number> {
+  return currentHits(db, limitKey(crypto, scope, key));
 }
 
 /**
  * Marks a one-time value (a solved challenge, a form token) as spent; false if it already was. The mark is a
- * row of `rate_limits` (a keyed hash of the value, never the value), so every process sees it, and it
- * expires after `ttlMs` (the job `platform.purge-rate-limits`, which every `serve` runs, removes it).
+ * rate-limit row (a keyed hash of the value, never the value), so every process sees it, and it expires
+ * after `ttlMs` (the job `platform.purge-rate-limits`, which every `serve` runs, removes it).
  */
-export async function spendOnce(db: Db, crypto: Signer, value: string, ttlMs: number): Promise<boolean> {
-  const result = await sql<{ hits: number }>`
-    INSERT INTO rate_limits (key, hits, window_ends)
-    VALUES (${crypto.blindIndex('rate_limit', `public|spent\0${value}`)}, 1, now() + make_interval(secs => ${ttlMs / 1000}))
-    ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1
-    RETURNING hits`.execute(db);
-  return result.rows[0]!.hits === 1;
+export function spendOnce(db: Db, crypto: Signer, value: string, ttlMs: number): Promise<boolean> {
+  return spendKey(db, limitKey(crypto, 'spent', value), ttlMs);
 }
 
 /**

@@ -204,4 +204,13 @@ export async function masterKeysInUse(db: Executor): Promise<string[]> {
   return rows.map((r) => r.master_key_id);
 }
 
+/** Every data key without its material, oldest first (what the console's key list shows). */
+export function dataKeySummaries(db: Executor) {
+  return db
+    .selectFrom('data_keys')
+    .select(['id', 'purpose', 'master_key_id', 'is_active', 'created_at', 'rewrapped_at'])
+    .orderBy('created_at')
+    .execute();
+}
+
 export { DecryptionError };
