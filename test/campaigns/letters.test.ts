@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import {
-  csvCell,
   importReturnedMail,
   type LetterBatch,
   letterSummary,
-  MANIFEST_COLUMNS,
-  parseReturnedMail,
   renderLetterBatch,
   reprintLetterBatch,
-  toWinAnsi,
-} from '../../src/server/modules/campaigns/letters.ts';
+} from '../../src/server/modules/campaigns/letters.service.ts';
+import {
+  csvCell,
+  MANIFEST_COLUMNS,
+  parseReturnedMail,
+} from '../../src/server/modules/campaigns/letters-csv.ts';
+import { toWinAnsi } from '../../src/server/modules/campaigns/letters-pdf.ts';
 import { COMPANY_PROFILE_KEY, defaultCompanyProfile } from '../../src/server/modules/incidents/index.ts';
 import type { Mapping } from '../../src/server/modules/population/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';

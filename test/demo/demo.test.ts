@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo, type DemoResult } from '../../src/server/demo.ts';
-import { getCampaign } from '../../src/server/modules/campaigns/campaigns.service.ts';
+import { getCampaign } from '../../src/server/modules/campaigns/campaign-read.service.ts';
 import { previewSample } from '../../src/server/modules/campaigns/preview.ts';
 import { createPopulationModule } from '../../src/server/modules/population/index.ts';
 import { checkNoticeText } from '../../src/shared/consistency/notice-parts.ts';

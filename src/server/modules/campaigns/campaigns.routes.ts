@@ -6,7 +6,11 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import { type OutboundModule, outboxPage, outboxQuery, outboxSearchBody } from '../outbound/index.ts';
 import * as codes from './activation-codes.ts';
-import * as campaigns from './campaigns.service.ts';
+import { approveVariant } from './campaign-approval.service.ts';
+import { createCampaign, updateCampaign } from './campaign-edit.service.ts';
+import { moveCampaign, startCampaign } from './campaign-lifecycle.service.ts';
+import { getCampaign, listCampaigns } from './campaign-read.service.ts';
+import { campaignStatus } from './campaign-status.service.ts';
 import * as preview from './preview.ts';
 
 export function campaignsRoutes(
@@ -20,7 +24,7 @@ export function campaignsRoutes(
     app.get(
       '/api/incidents/:id/campaigns',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.campaignList } } },
-      async (request) => ({ campaigns: await campaigns.listCampaigns(deps.db, request.params.id) }),
+      async (request) => ({ campaigns: await listCampaigns(deps.db, request.params.id) }),
     );
     app.post(
       '/api/incidents/:id/campaigns',
@@ -33,8 +37,7 @@ export function campaignsRoutes(
           response: { 200: contract.campaignDto },
         },
       },
-      async (request) =>
-        campaigns.createCampaign(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => createCampaign(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.get(
       '/api/campaigns/:id',
@@ -42,7 +45,7 @@ export function campaignsRoutes(
         config: read,
         schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignDto } },
       },
-      async (request) => campaigns.getCampaign(deps.db, request.params.id),
+      async (request) => getCampaign(deps.db, request.params.id),
     );
     app.put(
       '/api/campaigns/:id',
@@ -55,8 +58,7 @@ export function campaignsRoutes(
           response: { 200: contract.campaignDto },
         },
       },
-      async (request) =>
-        campaigns.updateCampaign(deps, request.params.id, request.body, requestMeta(request)),
+      async (request) => updateCampaign(deps, request.params.id, request.body, requestMeta(request)),
     );
     app.post(
       '/api/campaigns/:id/variants/:variantId/approve',
@@ -70,7 +72,7 @@ export function campaignsRoutes(
         },
       },
       async (request) =>
-        campaigns.approveVariant(
+        approveVariant(
           deps,
           request.params.id,
           request.params.variantId,
@@ -90,7 +92,7 @@ export function campaignsRoutes(
         },
       },
       async (request) =>
-        campaigns.startCampaign(
+        startCampaign(
           deps,
           request.params.id,
           request.body.at ? new Date(request.body.at) : null,
@@ -104,7 +106,7 @@ export function campaignsRoutes(
           config: write,
           schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignDto } },
         },
-        async (request) => campaigns.moveCampaign(deps, request.params.id, action, requestMeta(request)),
+        async (request) => moveCampaign(deps, request.params.id, action, requestMeta(request)),
       );
     }
     app.get(
@@ -113,7 +115,7 @@ export function campaignsRoutes(
         config: read,
         schema: { tags, params: contract.campaignParams, response: { 200: contract.campaignStatusDto } },
       },
-      async (request) => campaigns.campaignStatus(deps.db, request.params.id),
+      async (request) => campaignStatus(deps.db, request.params.id),
     );
     app.get(
       '/api/campaigns/:id/preview',

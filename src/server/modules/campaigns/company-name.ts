@@ -4,7 +4,7 @@ import {
   companyNameUnsetWarning,
   readBranding,
 } from '../../platform/settings/branding.ts';
-import type { CampaignSettings } from './campaigns.service.ts';
+import type { CampaignSettings } from './campaign-definition.ts';
 
 /**
  * Whose name a campaign's notices carry: the company's, from Settings → Branding, like every other message

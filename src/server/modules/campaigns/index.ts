@@ -9,8 +9,12 @@ import {
 } from '../outbound/index.ts';
 import { blindLookup } from '../population/index.ts';
 import { importCodes } from './activation-codes.ts';
+import { approveVariant } from './campaign-approval.service.ts';
+import { createCampaign, updateCampaign } from './campaign-edit.service.ts';
+import { moveCampaign, startCampaign } from './campaign-lifecycle.service.ts';
+import { getCampaign, listCampaigns } from './campaign-read.service.ts';
+import { campaignStatus } from './campaign-status.service.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
-import * as service from './campaigns.service.ts';
 import { lettersRoutes } from './letters.routes.ts';
 import { createCampaignPort } from './outbound-port.ts';
 import type { RenderOptions } from './render-claimed.ts';
@@ -84,30 +88,23 @@ export function createCampaignsModule(
     service: {
       create: (
         incidentId: string,
-        input: Parameters<typeof service.createCampaign>[2],
-        meta: Parameters<typeof service.createCampaign>[3],
-      ) => service.createCampaign(ctx, incidentId, input, meta),
+        input: Parameters<typeof createCampaign>[2],
+        meta: Parameters<typeof createCampaign>[3],
+      ) => createCampaign(ctx, incidentId, input, meta),
       update: (
         id: string,
-        input: Parameters<typeof service.updateCampaign>[2],
-        meta: Parameters<typeof service.updateCampaign>[3],
-      ) => service.updateCampaign(ctx, id, input, meta),
-      get: (id: string) => service.getCampaign(ctx.db, id),
-      list: (incidentId: string) => service.listCampaigns(ctx.db, incidentId),
-      approve: (
-        id: string,
-        variantId: string,
-        version: number,
-        meta: Parameters<typeof service.approveVariant>[4],
-      ) => service.approveVariant(ctx, id, variantId, version, meta),
-      start: (id: string, at: Date | null, meta: Parameters<typeof service.startCampaign>[3]) =>
-        service.startCampaign(ctx, id, at, meta),
-      move: (
-        id: string,
-        action: 'pause' | 'resume' | 'cancel',
-        meta: Parameters<typeof service.moveCampaign>[3],
-      ) => service.moveCampaign(ctx, id, action, meta),
-      status: (id: string) => service.campaignStatus(ctx.db, id),
+        input: Parameters<typeof updateCampaign>[2],
+        meta: Parameters<typeof updateCampaign>[3],
+      ) => updateCampaign(ctx, id, input, meta),
+      get: (id: string) => getCampaign(ctx.db, id),
+      list: (incidentId: string) => listCampaigns(ctx.db, incidentId),
+      approve: (id: string, variantId: string, version: number, meta: Parameters<typeof approveVariant>[4]) =>
+        approveVariant(ctx, id, variantId, version, meta),
+      start: (id: string, at: Date | null, meta: Parameters<typeof startCampaign>[3]) =>
+        startCampaign(ctx, id, at, meta),
+      move: (id: string, action: 'pause' | 'resume' | 'cancel', meta: Parameters<typeof moveCampaign>[3]) =>
+        moveCampaign(ctx, id, action, meta),
+      status: (id: string) => campaignStatus(ctx.db, id),
       importCodes: (id: string, csv: string, meta: Parameters<typeof importCodes>[3]) =>
         importCodes(ctx, id, csv, meta),
     },

@@ -4,7 +4,7 @@ import { campaignParams } from '../../../shared/contracts/campaigns.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import type { CampaignLane } from '../outbound/index.ts';
-import * as letters from './letters.ts';
+import * as letters from './letters.service.ts';
 
 /**
  * Print batches and returned mail. A batch is taken by one POST that answers with the PDF (base64) and the

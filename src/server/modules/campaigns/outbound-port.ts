@@ -6,7 +6,8 @@ import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { appendTimeline } from '../incidents/index.ts';
 import type { CampaignPort, CampaignRef, SendingCampaign } from '../outbound/index.ts';
-import { launch, settingsOf } from './campaigns.service.ts';
+import { settingsOf } from './campaign-definition.ts';
+import { launch } from './campaign-lifecycle.service.ts';
 import { type CampaignRow, createBatchRenderer, type RenderOptions } from './render-claimed.ts';
 
 /**

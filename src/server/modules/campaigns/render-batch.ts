@@ -3,7 +3,7 @@ import { type PublicTitle, publicTitleFor } from '../../../shared/contracts/inci
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { RenderResult } from '../outbound/index.ts';
 import type { PersonContact } from '../population/index.ts';
-import type { CampaignSettings } from './campaigns.service.ts';
+import type { CampaignSettings } from './campaign-definition.ts';
 import {
   buildContext,
   type CompiledTemplate,

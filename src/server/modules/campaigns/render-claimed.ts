@@ -8,7 +8,7 @@ import { incidentPublicFacts } from '../incidents/index.ts';
 import type { Channel, ClaimedDelivery, RenderedBatch } from '../outbound/index.ts';
 import { contactsFor } from '../population/index.ts';
 import { assignActivationCodes } from './activation-codes.ts';
-import { type CampaignSettings, settingsOf } from './campaigns.service.ts';
+import { type CampaignSettings, settingsOf } from './campaign-definition.ts';
 import { printedCompanyNameOf } from './company-name.ts';
 import { personalLink, personalLinkToken } from './links.ts';
 import { type RenderJob, type RenderResult, renderBatch } from './render-batch.ts';
