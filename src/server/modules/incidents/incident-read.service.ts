@@ -10,7 +10,7 @@ import { notFound } from '../../platform/errors.ts';
 import { staffEmails } from '../auth/index.ts';
 import { exposedCategoryMask, peopleCounts } from '../population/index.ts';
 import { readCompanyProfile } from './company-profile.ts';
-import { columnOf, effectiveEntity, iso, metricsOf, toSummary } from './incident-view.ts';
+import { columnOf, effectiveEntity, entityFlagsOf, iso, metricsOf, toSummary } from './incident-view.ts';
 import { findIncidentRow, listIncidentRows, ownerIds } from './incidents.repository.ts';
 
 /** Reading incidents: the list, one summary, and the detail the incident page shows. */
@@ -62,13 +62,8 @@ export async function getIncidentDetail(db: Executor, id: string): Promise<Incid
     times: Object.fromEntries(
       keyTimes.map((k) => [k, iso(row[columnOf[k]] as Date | null)]),
     ) as IncidentDetail['times'],
-    entity: {
-      hipaa: row.entity_hipaa,
-      sec: row.entity_sec,
-      nydfs: row.entity_nydfs,
-      ftc_safeguards: row.entity_ftc_safeguards,
-    },
-    entityEffective: effectiveEntity(row, profile.entity),
+    entity: entityFlagsOf(row),
+    entityEffective: effectiveEntity(entityFlagsOf(row), profile.entity),
     entityDefault: profile.entity,
     owners: owners.flatMap((userId) => {
       const email = emails.get(userId);

@@ -67,15 +67,27 @@ export function metricsOf(
   };
 }
 
+/** The incident's own entity flags: null where the company profile's applies. */
+export function entityFlagsOf(
+  row: Pick<IncidentsTable, 'entity_hipaa' | 'entity_sec' | 'entity_nydfs' | 'entity_ftc_safeguards'>,
+): Record<EntityKind, boolean | null> {
+  return {
+    hipaa: row.entity_hipaa,
+    sec: row.entity_sec,
+    nydfs: row.entity_nydfs,
+    ftc_safeguards: row.entity_ftc_safeguards,
+  };
+}
+
 /** Entity flags in effect: the incident's own, else the company profile's. */
 export function effectiveEntity(
-  row: Pick<IncidentsTable, 'entity_hipaa' | 'entity_sec' | 'entity_nydfs' | 'entity_ftc_safeguards'>,
+  own: Record<EntityKind, boolean | null>,
   profile: Record<EntityKind, boolean>,
 ): Record<EntityKind, boolean> {
   return {
-    hipaa: row.entity_hipaa ?? profile.hipaa,
-    sec: row.entity_sec ?? profile.sec,
-    nydfs: row.entity_nydfs ?? profile.nydfs,
-    ftc_safeguards: row.entity_ftc_safeguards ?? profile.ftc_safeguards,
+    hipaa: own.hipaa ?? profile.hipaa,
+    sec: own.sec ?? profile.sec,
+    nydfs: own.nydfs ?? profile.nydfs,
+    ftc_safeguards: own.ftc_safeguards ?? profile.ftc_safeguards,
   };
 }

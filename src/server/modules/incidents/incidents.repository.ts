@@ -18,6 +18,34 @@ export async function incidentTitles(db: Executor, ids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.id, r.title]));
 }
 
+/** Whether the incident exists. With `lock`, its row is held until the transaction ends. */
+export async function incidentExists(
+  db: Executor,
+  id: string,
+  options: { lock: boolean } = { lock: false },
+): Promise<boolean> {
+  let query = db.selectFrom('incidents').select('id').where('id', '=', id);
+  if (options.lock) query = query.forUpdate();
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Incidents not closed (whose deadlines still matter), with their internal titles. */
+export function openIncidents(db: Executor): Promise<Array<{ id: string; title: string }>> {
+  return db.selectFrom('incidents').select(['id', 'title']).where('status', '<>', 'closed').execute();
+}
+
+/** When the company became aware of each incident, by id; ids with no incident are left out. */
+export async function awareTimes(db: Executor, ids: readonly string[]): Promise<Map<string, Date>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['id', 'aware_at'])
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(rows.map((r) => [r.id, new Date(r.aware_at)]));
+}
+
 /** A new incident and its partitions (people, records, deliveries… are partitioned per incident). */
 export async function insertIncident(db: Executor, values: Insertable<IncidentsTable>): Promise<string> {
   const row = await db.insertInto('incidents').values(values).returning('id').executeTakeFirstOrThrow();

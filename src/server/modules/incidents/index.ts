@@ -8,7 +8,14 @@ import { metricsOverview } from './metrics.service.ts';
 
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
 export { effectiveEntity } from './incident-view.ts';
-export { incidentTitles } from './incidents.repository.ts';
+export {
+  awareTimes,
+  incidentExists,
+  incidentTitles,
+  openIncidents,
+  ownerIds as incidentOwnerIds,
+} from './incidents.repository.ts';
+export { type IncidentLegalFacts, incidentLegalFacts } from './legal-facts.ts';
 export {
   changeIncidentSlug,
   type IncidentPublicFacts,
@@ -17,7 +24,7 @@ export {
   incidentSlug,
 } from './public-facts.ts';
 export { slugFromTitle } from './public-slug.ts';
-export { appendTimeline, type TimelineKind } from './timeline.ts';
+export { appendTimeline, fullTimeline, type TimelineKind } from './timeline.ts';
 
 /** Incidents: the record every response hangs off, its lifecycle, timeline, tasks and timings. */
 export function createIncidentsModule(ctx: Pick<PlatformContext, 'db'>) {

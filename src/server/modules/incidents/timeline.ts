@@ -66,3 +66,27 @@ export async function listTimeline(db: Executor, incidentId: string): Promise<Ti
     details: r.details,
   }));
 }
+
+/** Every entry, oldest first (the regulator-ready report prints the whole timeline), staff by current name. */
+export async function fullTimeline(
+  db: Executor,
+  incidentId: string,
+): Promise<Array<{ at: Date; kind: string; actor: string; summary: string }>> {
+  const rows = await db
+    .selectFrom('incident_events')
+    .select(['at', 'kind', 'actor_id', 'actor_label', 'summary'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  const names = await staffNames(
+    db,
+    rows.map((r) => r.actor_id),
+  );
+  return rows.map((r) => ({
+    at: new Date(r.at),
+    kind: r.kind,
+    actor: (r.actor_id && names.get(r.actor_id)) || r.actor_label,
+    summary: r.summary,
+  }));
+}

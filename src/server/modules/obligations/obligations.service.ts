@@ -11,9 +11,17 @@ import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { staffLabel } from '../../platform/http/actors.ts';
-import { appendTimeline, effectiveEntity, readCompanyProfile } from '../incidents/index.ts';
-import { computeObligations, type PopulationCell } from './engine.ts';
+import { staffNames } from '../auth/index.ts';
+import {
+  appendTimeline,
+  effectiveEntity,
+  incidentExists,
+  incidentLegalFacts,
+  openIncidents,
+  readCompanyProfile,
+} from '../incidents/index.ts';
+import { peopleByJurisdictionAndExposure } from '../population/index.ts';
+import { computeObligations } from './engine.ts';
 import type { RulesData } from './rules/load.ts';
 
 /**
@@ -26,35 +34,27 @@ interface Meta {
   requestId?: string | undefined;
 }
 
-/** Affected people counted by jurisdiction and exposure: a few hundred cells even for millions of people. */
-export async function populationOf(db: Executor, incidentId: string): Promise<PopulationCell[]> {
-  const rows = await db
-    .selectFrom('people')
-    .select(['jurisdiction', 'categories', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('incident_id', '=', incidentId)
-    .groupBy(['jurisdiction', 'categories'])
-    .execute();
-  return rows.map((r) => ({ jurisdiction: r.jurisdiction, categories: r.categories, people: Number(r.n) }));
-}
-
 async function decisionsOf(db: Executor, incidentId: string): Promise<Map<string, DecisionRecord[]>> {
   const rows = await db
-    .selectFrom('obligation_decisions as d')
-    .leftJoin('users as u', 'u.id', 'd.decided_by_id')
+    .selectFrom('obligation_decisions')
     .select([
-      'd.obligation_key',
-      'd.status',
-      'd.reasons',
-      'd.evidence',
-      'd.rules_version',
-      'd.decided_at',
-      'd.decided_by',
-      'u.email',
-      'u.display_name',
+      'obligation_key',
+      'status',
+      'reasons',
+      'evidence',
+      'rules_version',
+      'decided_at',
+      'decided_by',
+      'decided_by_id',
     ])
-    .where('d.incident_id', '=', incidentId)
-    .orderBy('d.id', 'desc')
+    .where('incident_id', '=', incidentId)
+    .orderBy('id', 'desc')
     .execute();
+  // Staff by their current name; tokens and the CLI by the label recorded.
+  const names = await staffNames(
+    db,
+    rows.map((r) => r.decided_by_id),
+  );
   const byKey = new Map<string, DecisionRecord[]>();
   for (const r of rows) {
     const list = byKey.get(r.obligation_key) ?? [];
@@ -62,7 +62,7 @@ async function decisionsOf(db: Executor, incidentId: string): Promise<Map<string
       status: r.status,
       reasons: r.reasons,
       evidence: r.evidence,
-      by: r.email ? staffLabel({ display_name: r.display_name ?? '', email: r.email }) : r.decided_by,
+      by: (r.decided_by_id && names.get(r.decided_by_id)) || r.decided_by,
       at: new Date(r.decided_at).toISOString(),
       rulesVersion: r.rules_version,
     });
@@ -77,32 +77,25 @@ export async function computeReport(
   incidentId: string,
   now = new Date(),
 ): Promise<ObligationsReport> {
-  const incident = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('id', '=', incidentId)
-    .executeTakeFirst();
+  const incident = await incidentLegalFacts(db, incidentId);
   if (!incident) throw notFound('An incident with this id');
   const [profile, population, decisions] = await Promise.all([
     readCompanyProfile(db),
-    populationOf(db, incidentId),
+    peopleByJurisdictionAndExposure(db, incidentId),
     decisionsOf(db, incidentId),
   ]);
-  const entity = effectiveEntity(incident, profile.entity);
-  const individualNotice = incident.first_notice_at
-    ? { at: new Date(incident.first_notice_at), source: 'sent' as const }
-    : incident.planned_notice_at
-      ? { at: new Date(incident.planned_notice_at), source: 'planned' as const }
+  const entity = effectiveEntity(incident.entity, profile.entity);
+  const individualNotice = incident.times.firstNoticeAt
+    ? { at: incident.times.firstNoticeAt, source: 'sent' as const }
+    : incident.times.plannedNoticeAt
+      ? { at: incident.times.plannedNoticeAt, source: 'planned' as const }
       : null;
-  const leUntil =
-    incident.law_enforcement_delay && incident.law_enforcement_delay_until
-      ? new Date(incident.law_enforcement_delay_until)
-      : null;
+  const leUntil = incident.lawEnforcementDelayUntil;
   const result = computeObligations(rules.regimes, {
-    awareAt: new Date(incident.aware_at),
+    awareAt: incident.awareAt,
     timezone: profile.timezone,
     policyDays: profile.policyDays,
-    encryptedWithSafeKey: incident.encrypted_safe_key,
+    encryptedWithSafeKey: incident.encryptedWithSafeKey,
     lawEnforcementDelayUntil: leUntil,
     entity,
     individualNotice,
@@ -121,10 +114,10 @@ export async function computeReport(
     basis: {
       timezone: profile.timezone,
       policyDays: profile.policyDays,
-      awareAt: new Date(incident.aware_at).toISOString(),
+      awareAt: incident.awareAt.toISOString(),
       individualNoticeAt: individualNotice?.at.toISOString() ?? null,
       individualNoticeSource: individualNotice?.source ?? 'none',
-      encryptedWithSafeKey: incident.encrypted_safe_key,
+      encryptedWithSafeKey: incident.encryptedWithSafeKey,
       lawEnforcementDelayUntil: leUntil?.toISOString() ?? null,
       entity,
       people: population.reduce((sum, c) => sum + c.people, 0),
@@ -150,13 +143,7 @@ export async function decide(
   meta: Meta,
 ): Promise<ObligationsReport> {
   await deps.db.transaction().execute(async (tx) => {
-    const locked = await tx
-      .selectFrom('incidents')
-      .select('id')
-      .where('id', '=', incidentId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!locked) throw notFound('An incident with this id');
+    if (!(await incidentExists(tx, incidentId, { lock: true }))) throw notFound('An incident with this id');
     const report = await computeReport(tx, rules, incidentId);
     const target = report.obligations.find((o) => o.key === key);
     if (!target) {
@@ -209,13 +196,8 @@ export async function decide(
   return computeReport(deps.db, rules, incidentId);
 }
 
-/** Incidents whose deadlines still matter: not closed. */
-async function activeIncidents(db: Executor) {
-  return db.selectFrom('incidents').select(['id', 'title']).where('status', '<>', 'closed').execute();
-}
-
 export async function upcoming(db: Executor, rules: RulesData) {
-  const incidents = await activeIncidents(db);
+  const incidents = await openIncidents(db);
   const all = [];
   for (const incident of incidents) {
     const report = await computeReport(db, rules, incident.id);
@@ -232,17 +214,18 @@ export async function upcoming(db: Executor, rules: RulesData) {
 }
 
 export async function recentAlerts(db: Executor, rules: RulesData, limit = 100): Promise<Alert[]> {
+  const titles = new Map((await openIncidents(db)).map((i) => [i.id, i.title]));
+  if (titles.size === 0) return [];
   const rows = await db
-    .selectFrom('obligation_alerts as a')
-    .innerJoin('incidents as i', 'i.id', 'a.incident_id')
-    .select(['a.incident_id', 'i.title', 'a.obligation_key', 'a.level', 'a.due_at', 'a.raised_at'])
-    .where('i.status', '<>', 'closed')
-    .orderBy('a.raised_at', 'desc')
+    .selectFrom('obligation_alerts')
+    .select(['incident_id', 'obligation_key', 'level', 'due_at', 'raised_at'])
+    .where('incident_id', 'in', [...titles.keys()])
+    .orderBy('raised_at', 'desc')
     .limit(limit)
     .execute();
   return rows.map((r) => ({
     incidentId: r.incident_id,
-    incidentTitle: r.title,
+    incidentTitle: titles.get(r.incident_id)!,
     obligationKey: r.obligation_key,
     regimeName: rules.regimes.find((g) => g.id === r.obligation_key.split(':')[0])?.name ?? null,
     kind: (obligationKinds as readonly string[]).includes(r.obligation_key.split(':')[1] ?? '')

@@ -3,7 +3,8 @@ import type { Db } from '../../db/database.ts';
 import { systemActor } from '../../platform/audit/audit-log.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import type { StaffMailer } from '../../platform/mail/staff-mailer.ts';
-import { appendTimeline } from '../incidents/index.ts';
+import { activeStaffEmails } from '../auth/index.ts';
+import { appendTimeline, incidentOwnerIds, openIncidents } from '../incidents/index.ts';
 import { computeReport } from './obligations.service.ts';
 import type { RulesData } from './rules/load.ts';
 
@@ -35,11 +36,7 @@ export async function runReminders(
   rules: RulesData,
   now = new Date(),
 ): Promise<{ raised: number; emailed: number }> {
-  const incidents = await deps.db
-    .selectFrom('incidents')
-    .select(['id', 'title'])
-    .where('status', '<>', 'closed')
-    .execute();
+  const incidents = await openIncidents(deps.db);
   let raised = 0;
   for (const incident of incidents) {
     const report = await computeReport(deps.db, rules, incident.id, now);
@@ -81,16 +78,16 @@ async function sendPendingAlertMail(
   now: Date,
 ): Promise<number> {
   const staleClaim = new Date(now.getTime() - 10 * 60_000);
+  const titles = new Map((await openIncidents(deps.db)).map((i) => [i.id, i.title]));
+  if (titles.size === 0) return 0;
   const pending = await deps.db
-    .updateTable('obligation_alerts as a')
+    .updateTable('obligation_alerts')
     .set({ email_claimed_at: now })
-    .from('incidents as i')
-    .whereRef('i.id', '=', 'a.incident_id')
-    .where('i.status', '<>', 'closed')
-    .where('a.emailed', '=', 0)
-    .where((eb) => eb.or([eb('a.email_claimed_at', 'is', null), eb('a.email_claimed_at', '<', staleClaim)]))
-    .where('a.raised_at', '>', new Date(now.getTime() - 24 * HOUR))
-    .returning(['a.incident_id', 'a.obligation_key', 'a.level', 'a.due_at'])
+    .where('incident_id', 'in', [...titles.keys()])
+    .where('emailed', '=', 0)
+    .where((eb) => eb.or([eb('email_claimed_at', 'is', null), eb('email_claimed_at', '<', staleClaim)]))
+    .where('raised_at', '>', new Date(now.getTime() - 24 * HOUR))
+    .returning(['incident_id', 'obligation_key', 'level', 'due_at'])
     .execute();
   let sent = 0;
   for (const alert of pending) {
@@ -105,18 +102,14 @@ async function sendPendingAlertMail(
         .execute();
     try {
       const recipients = await recipientsFor(deps.db, alert.incident_id);
-      const incident = await deps.db
-        .selectFrom('incidents')
-        .select('title')
-        .where('id', '=', alert.incident_id)
-        .executeTakeFirstOrThrow();
+      const title = titles.get(alert.incident_id)!;
       const dueAt = new Date(alert.due_at).toISOString();
       await deps.mailer.send({
         to: recipients,
         purpose: 'obligation_alert',
-        subject: `[Candor] ${levelWords[alert.level]}: ${alert.obligation_key} — ${incident.title}`,
+        subject: `[Candor] ${levelWords[alert.level]}: ${alert.obligation_key} — ${title}`,
         text: [
-          `${levelWords[alert.level]}: the ${alert.obligation_key} obligation of incident "${incident.title}".`,
+          `${levelWords[alert.level]}: the ${alert.obligation_key} obligation of incident "${title}".`,
           `Due: ${dueAt}`,
           '',
           `Open the obligations: ${deps.publicUrl}/incidents/${alert.incident_id}/obligations`,
@@ -137,20 +130,9 @@ async function sendPendingAlertMail(
   return sent;
 }
 
+/** The incident's active owners, else every active admin and legal. */
 async function recipientsFor(db: Db, incidentId: string): Promise<string[]> {
-  const owners = await db
-    .selectFrom('incident_owners as o')
-    .innerJoin('users as u', 'u.id', 'o.user_id')
-    .select('u.email')
-    .where('o.incident_id', '=', incidentId)
-    .where('u.status', '=', 'active')
-    .execute();
-  if (owners.length > 0) return owners.map((o) => o.email);
-  const fallback = await db
-    .selectFrom('users')
-    .select('email')
-    .where('role', 'in', ['admin', 'legal'])
-    .where('status', '=', 'active')
-    .execute();
-  return fallback.map((u) => u.email);
+  const owners = await activeStaffEmails(db, { ids: await incidentOwnerIds(db, incidentId) });
+  if (owners.length > 0) return owners;
+  return activeStaffEmails(db, { roles: ['admin', 'legal'] });
 }

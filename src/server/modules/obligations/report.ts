@@ -4,10 +4,11 @@ import type { NotApplicable, Obligation } from '../../../shared/contracts/obliga
 import { categoriesOf, categoryLabels } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
-import { staffLabel } from '../../platform/http/actors.ts';
 import { formatMoment } from '../../platform/time/format-time.ts';
+import { fullTimeline, incidentLegalFacts } from '../incidents/index.ts';
+import { peopleByJurisdictionAndExposure } from '../population/index.ts';
 import { inJurisdiction, meetsDefinition } from './engine.ts';
-import { computeReport, populationOf } from './obligations.service.ts';
+import { computeReport } from './obligations.service.ts';
 import type { RulesData } from './rules/load.ts';
 
 /**
@@ -51,16 +52,9 @@ export async function buildReport(
   if (regimeId && !regime) throw notFound(`A regime "${regimeId}"`);
   const [computed, incident, population, timeline] = await Promise.all([
     computeReport(db, rules, incidentId),
-    db.selectFrom('incidents').selectAll().where('id', '=', incidentId).executeTakeFirst(),
-    populationOf(db, incidentId),
-    db
-      .selectFrom('incident_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.at', 'e.kind', 'e.actor_label', 'e.summary', 'u.email', 'u.display_name'])
-      .where('e.incident_id', '=', incidentId)
-      .orderBy('e.at')
-      .orderBy('e.id')
-      .execute(),
+    incidentLegalFacts(db, incidentId),
+    peopleByJurisdictionAndExposure(db, incidentId),
+    fullTimeline(db, incidentId),
   ]);
   if (!incident) throw notFound('An incident with this id');
   const byJurisdiction: Record<string, number> = {};
@@ -74,18 +68,8 @@ export async function buildReport(
     byJurisdiction[cell.jurisdiction] = (byJurisdiction[cell.jurisdiction] ?? 0) + cell.people;
     mask |= cell.categories;
   }
-  if (population.length === 0) mask = incident.categories_entered;
-  const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
-  const column = {
-    occurredAt: incident.occurred_at,
-    occurredUntil: incident.occurred_until,
-    detectedAt: incident.detected_at,
-    awareAt: incident.aware_at,
-    containedAt: incident.contained_at,
-    plannedNoticeAt: incident.planned_notice_at,
-    firstNoticeAt: incident.first_notice_at,
-    closedAt: incident.closed_at,
-  };
+  if (population.length === 0) mask = incident.categoriesEntered;
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     generatedAt: new Date().toISOString(),
     timezone: computed.basis.timezone,
@@ -107,23 +91,16 @@ export async function buildReport(
       status: incident.status,
       cause: incident.cause,
       severity: incident.severity,
-      systemsAffected: incident.systems_affected,
+      systemsAffected: incident.systemsAffected,
       dataCategories: categoriesOf(mask).map((c) => categoryLabels[c]),
-      encryptedWithSafeKey: incident.encrypted_safe_key,
-      lawEnforcementDelayUntil: incident.law_enforcement_delay
-        ? iso(incident.law_enforcement_delay_until)
-        : null,
-      times: Object.fromEntries(keyTimes.map((k) => [k, iso(column[k])])),
+      encryptedWithSafeKey: incident.encryptedWithSafeKey,
+      lawEnforcementDelayUntil: iso(incident.lawEnforcementDelayUntil),
+      times: Object.fromEntries(keyTimes.map((k) => [k, iso(incident.times[k])])),
     },
     affected: { total: Object.values(byJurisdiction).reduce((a, b) => a + b, 0), byJurisdiction },
     obligations: computed.obligations.filter((o) => !regime || o.regime === regime.id),
     notApplicable: computed.notApplicable.filter((n) => !regime || n.regime === regime.id),
-    timeline: timeline.map((e) => ({
-      at: new Date(e.at).toISOString(),
-      kind: e.kind,
-      actor: e.email ? staffLabel({ display_name: e.display_name ?? '', email: e.email }) : e.actor_label,
-      summary: e.summary,
-    })),
+    timeline: timeline.map((e) => ({ ...e, at: e.at.toISOString() })),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
+import { awareTimes } from '../incidents/index.ts';
 import { blindLookup, incidentBlindLookup } from './people.service.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
 
@@ -144,20 +145,29 @@ export async function findPersonAnywhere(
       ? blindLookup(crypto, { kind: 'phone', value: by.phone })
       : null;
   if (!lookup) return null;
-  const row = await db
+  // One person per incident (a handful of incidents at most), then the one the company learned of last.
+  const rows = await db
     .selectFrom('source_records')
     .innerJoin('record_people', (join) =>
       join
         .onRef('record_people.incident_id', '=', 'source_records.incident_id')
         .onRef('record_people.rn', '=', 'source_records.rn'),
     )
-    .innerJoin('incidents', 'incidents.id', 'source_records.incident_id')
+    .distinctOn('record_people.incident_id')
     .select(['record_people.incident_id', 'record_people.pn'])
     .where(`source_records.${lookup.column}`, '=', lookup.index)
-    .orderBy('incidents.aware_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? { incidentId: row.incident_id, pn: row.pn } : null;
+    .execute();
+  const awareAt = await awareTimes(
+    db,
+    rows.map((r) => r.incident_id),
+  );
+  let latest: { incidentId: string; pn: number; at: number } | null = null;
+  for (const row of rows) {
+    const at = awareAt.get(row.incident_id)?.getTime();
+    if (at !== undefined && (!latest || at > latest.at))
+      latest = { incidentId: row.incident_id, pn: row.pn, at };
+  }
+  return latest ? { incidentId: latest.incidentId, pn: latest.pn } : null;
 }
 
 /** Where an affected person lives (the jurisdiction their records give), without decrypting anything. */

@@ -7,7 +7,7 @@ import { advisoryLockClasses } from '../../platform/advisory-locks.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { appendTimeline } from '../incidents/index.ts';
+import { appendTimeline, incidentExists } from '../incidents/index.ts';
 import { caseRuleForImport } from './customer-id-rule.ts';
 import { conflictsByImport } from './import-conflicts.ts';
 import { parseIntoRecords, stagingTable } from './import-parse.ts';
@@ -97,12 +97,7 @@ function settingsHash(request: ImportRequest): Buffer {
 
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportSummary> {
   const { db } = deps;
-  const incident = await db
-    .selectFrom('incidents')
-    .select('id')
-    .where('id', '=', request.incidentId)
-    .executeTakeFirst();
-  if (!incident)
+  if (!(await incidentExists(db, request.incidentId)))
     throw new AppError(
       'not_found',
       `No incident ${request.incidentId}. Create one with \`candor incident create\`.`,

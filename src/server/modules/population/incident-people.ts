@@ -31,3 +31,20 @@ export async function exposedCategoryMask(db: Executor, incidentId: string): Pro
     .executeTakeFirst();
   return row?.mask === null || row?.mask === undefined ? null : Number(row.mask);
 }
+
+/**
+ * The incident's people counted by jurisdiction and exposure (categories bit mask): a few hundred cells
+ * even for millions of people, what the obligations engine applies the rules to.
+ */
+export async function peopleByJurisdictionAndExposure(
+  db: Executor,
+  incidentId: string,
+): Promise<Array<{ jurisdiction: string; categories: number; people: number }>> {
+  const rows = await db
+    .selectFrom('people')
+    .select(['jurisdiction', 'categories', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('incident_id', '=', incidentId)
+    .groupBy(['jurisdiction', 'categories'])
+    .execute();
+  return rows.map((r) => ({ jurisdiction: r.jurisdiction, categories: r.categories, people: Number(r.n) }));
+}

@@ -10,6 +10,7 @@ import { recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/actors.ts';
+import { incidentExists } from '../incidents/index.ts';
 import { revealConflict } from './conflict-identifiers.ts';
 import { decideConflict, listConflicts } from './conflicts.service.ts';
 import type { ImportJobs } from './import-jobs.ts';
@@ -49,12 +50,7 @@ export function populationRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.addContentTypeParser(UPLOAD_TYPES, (_request, _payload, done) => done(null));
 
     const ensureIncident = async (incidentId: string) => {
-      const found = await deps.db
-        .selectFrom('incidents')
-        .select('id')
-        .where('id', '=', incidentId)
-        .executeTakeFirst();
-      if (!found) throw notFound('An incident with this id');
+      if (!(await incidentExists(deps.db, incidentId))) throw notFound('An incident with this id');
     };
 
     app.post(
