@@ -67,8 +67,8 @@ describe('what people are told agrees with the data', () => {
     await field.fill(`${await field.inputValue()}\n\nIt did not hold full payment card numbers.`);
     const live = page.getByRole('status').filter({ hasText: 'The texts disagree with the data' });
     await live.waitFor();
-    expect(await live.innerText()).toContain('“It did not hold full payment card numbers.”');
-    expect(await live.innerText()).toContain('446 of 666 people (67%)');
+    expect(await live.textContent()).toContain('“It did not hold full payment card numbers.”');
+    expect(await live.textContent()).toContain('446 of 666 people (67%)');
     await shot(page, 'notice-editor-live-check');
     await page.getByRole('button', { name: 'Save draft' }).first().click();
     await page.getByText('Unsaved changes').waitFor({ state: 'detached' });
@@ -79,8 +79,8 @@ describe('what people are told agrees with the data', () => {
     await page.getByRole('button', { name: 'Approve version 2' }).click();
     const dialog = page.getByRole('dialog', { name: 'Approve version 2?' });
     await dialog.waitFor();
-    expect(await dialog.innerText()).toContain('The consistency check found 1 problem with the data');
-    expect(await dialog.innerText()).toContain('It did not hold full payment card numbers.');
+    expect(await dialog.textContent()).toContain('The consistency check found 1 problem with the data');
+    expect(await dialog.textContent()).toContain('It did not hold full payment card numbers.');
     await shot(page, 'notice-approve-dialog', false);
     await expectAccessible(page, 'notice-approve-dialog');
     await dialog.getByRole('button', { name: 'Approve anyway' }).click();
@@ -101,13 +101,13 @@ describe('what people are told agrees with the data', () => {
     await page.goto(`${origin}/incidents/${incidentId}/campaigns/${campaignId}`);
     const banner = page.getByRole('alert').filter({ hasText: 'Before anything is sent' });
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('The company name is not set');
+    expect(await banner.textContent()).toContain('The company name is not set');
     await shot(page, 'campaign-company-unset');
     await page.getByRole('button', { name: /Approve version \d+ of credentials/ }).click();
     const variantDialog = page.getByRole('dialog', { name: /Approve version \d+ of “credentials”\?/ });
     await variantDialog.waitFor();
-    expect(await variantDialog.innerText()).toContain('The consistency check found nothing');
-    expect(await variantDialog.innerText()).toContain('The company name is not set');
+    expect(await variantDialog.textContent()).toContain('The consistency check found nothing');
+    expect(await variantDialog.textContent()).toContain('The company name is not set');
     await shot(page, 'campaign-approve-dialog');
     await variantDialog.getByRole('button', { name: 'Cancel' }).click();
 
@@ -116,7 +116,7 @@ describe('what people are told agrees with the data', () => {
     await page.getByText(/Only the person is invented/).waitFor();
     const email = page.frameLocator('iframe[sandbox]').first();
     await email.getByText('What information was involved').waitFor();
-    expect(await email.locator('body').innerText()).toContain('your payment card details');
+    expect(await email.locator('body').textContent()).toContain('your payment card details');
     await shot(page, 'campaign-preview');
 
     // The incident's public title, apart from its internal one.
