@@ -3,15 +3,11 @@ import { type Category, categoryMask } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { incidentSlug } from '../incidents/index.ts';
 import { checkDefinition, sameJson, settingsJson, settingsOf, stripEmpty } from './campaign-definition.ts';
 import { getCampaign } from './campaign-read.service.ts';
 import { actorUserId, type Deps, type Meta } from './campaigns.deps.ts';
-import {
-  incidentExists,
-  insertCampaign,
-  lockCampaignRow,
-  updateCampaignRow,
-} from './campaigns.repository.ts';
+import { insertCampaign, lockCampaignRow, updateCampaignRow } from './campaigns.repository.ts';
 import {
   clearApprovals,
   deleteVariants,
@@ -42,7 +38,8 @@ export async function createCampaign(
 ): Promise<CampaignDto> {
   refuseProblems(input);
   const id = await deps.db.transaction().execute(async (tx) => {
-    if (!(await incidentExists(tx, incidentId))) throw notFound('An incident with this id');
+    if ((await incidentSlug(tx, incidentId, { lock: false })) === undefined)
+      throw notFound('An incident with this id');
     const id = await insertCampaign(tx, {
       incident_id: incidentId,
       name: input.name,

@@ -82,7 +82,7 @@ export async function launch(deps: Deps, campaignId: string, from: string[], met
       campaignId,
       channels: row.channels,
       host: messageIdHost(deps.config.publicUrl),
-      chosen: chosenRecipients(row.incident_id, selection, row.channels),
+      chosen: chosenRecipients(tx, row.incident_id, selection, row.channels),
     });
     await markRunning(tx, campaignId, recipients);
     await appendTimeline(tx, {

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
 import { readConsistencySettings } from '../../platform/settings/consistency.ts';
+import { staffEmails } from '../auth/index.ts';
 import { settingsOf, warningsFor } from './campaign-definition.ts';
 import {
   activationCodeCounts,
@@ -14,7 +15,7 @@ import {
 } from './campaigns.repository.ts';
 import { companyNameView } from './company-name.ts';
 import { variantConsistency } from './variant-consistency.ts';
-import { variantsWithStaff } from './variants.repository.ts';
+import { orderedVariants } from './variants.repository.ts';
 
 /**
  * A campaign as the console shows it: its definition, each variant's audience, approval and what its texts
@@ -54,7 +55,12 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export async function getCampaign(db: Executor, campaignId: string): Promise<CampaignDto> {
   const row = await findCampaignRow(db, campaignId);
   if (!row) throw notFound('A campaign with this id');
-  const variants = await variantsWithStaff(db, campaignId);
+  const variants = await orderedVariants(db, campaignId);
+  const emails = await staffEmails(
+    db,
+    variants.flatMap((v) => [v.author_id, v.approved_by_id]),
+  );
+  const emailOf = (id: string | null) => (id ? emails.get(id) : undefined);
   const selection = variants.map((v) => ({ id: v.id, isDefault: v.is_default, rule: v.rule as VariantRule }));
   const [cells, codes] = await Promise.all([
     audienceCells(db, row.incident_id, {
@@ -75,10 +81,10 @@ export async function getCampaign(db: Executor, campaignId: string): Promise<Cam
     content: v.content as VariantDto['content'],
     version: v.version,
     // Staff are named by their account email (shown to staff only); tokens and the CLI by their label.
-    author: v.author_email ?? v.author,
+    author: emailOf(v.author_id) ?? v.author,
     authorId: v.author_id,
     approved: v.approved_version === v.version,
-    approvedBy: v.approved_version === v.version ? (v.approver_email ?? v.approved_by) : null,
+    approvedBy: v.approved_version === v.version ? (emailOf(v.approved_by_id) ?? v.approved_by) : null,
     approvedAt:
       v.approved_version === v.version && v.approved_at ? new Date(v.approved_at).toISOString() : null,
     audience: audienceOf.get(v.id) ?? 0,

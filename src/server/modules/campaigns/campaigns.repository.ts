@@ -3,6 +3,7 @@ import type { Channel, VariantRule } from '../../../shared/contracts/campaigns.t
 import { categories } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { CampaignStatus, CampaignsTable } from '../../db/schema.ts';
+import { audienceOf } from '../population/index.ts';
 import { firstChannelCase, variantCase } from './variants.ts';
 
 /**
@@ -37,12 +38,6 @@ export async function campaignIdsOf(db: Executor, incidentId: string): Promise<s
     .orderBy('created_at', 'desc')
     .execute();
   return rows.map((r) => r.id);
-}
-
-/** Whether the incident exists (it is the incidents module's table: allow-listed until its door is used). */
-export async function incidentExists(db: Executor, incidentId: string): Promise<boolean> {
-  const row = await db.selectFrom('incidents').select('id').where('id', '=', incidentId).executeTakeFirst();
-  return row !== undefined;
 }
 
 export async function insertCampaign(db: Executor, values: Insertable<CampaignsTable>): Promise<string> {
@@ -123,7 +118,7 @@ export function audienceCells(
   campaign: { selection: Selection; channels: Channel[]; activationCategories: number },
 ) {
   return db
-    .selectFrom('people as p')
+    .selectFrom(audienceOf(db, incidentId).as('p'))
     .select([
       variantCase(campaign.selection).as('variant_id'),
       firstChannelCase(campaign.channels).as('channel'),
@@ -135,17 +130,17 @@ export function audienceCells(
         sql<string>`count(*) FILTER (WHERE (p.categories & ${1 << i}) <> 0)`.as(`c_${c}`),
       ),
     ])
-    .where('p.incident_id', '=', incidentId)
     .groupBy([sql`1`, sql`2`])
     .execute();
 }
 
 /** Each person of the incident with their variant and first reachable channel: what a start inserts. */
 export function chosenRecipients(
+  db: Executor,
   incidentId: string,
   selection: Selection,
   channels: Channel[],
 ): RawBuilder<unknown> {
   return sql`SELECT p.incident_id, p.pn, p.locale, ${variantCase(selection)} AS variant_id, ${firstChannelCase(channels)} AS channel
-             FROM people p WHERE p.incident_id = ${incidentId}`;
+             FROM ${audienceOf(db, incidentId)} p`;
 }

@@ -4,8 +4,9 @@ import type { Db, Executor } from '../../db/database.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
-import { appendTimeline } from '../incidents/index.ts';
+import { appendTimeline, recordFirstNotice } from '../incidents/index.ts';
 import type { CampaignPort, CampaignRef, SendingCampaign } from '../outbound/index.ts';
+import { personReach } from '../population/index.ts';
 import { settingsOf } from './campaign-definition.ts';
 import { launch } from './campaign-lifecycle.service.ts';
 import { type CampaignRow, createBatchRenderer, type RenderOptions } from './render-claimed.ts';
@@ -78,21 +79,10 @@ export function createCampaignPort(
     },
 
     async recordFirstSends(tx, campaign) {
-      const first = await tx
-        .updateTable('incidents')
-        .set({ first_notice_at: new Date() })
-        .where('id', '=', campaign.incidentId)
-        .where('first_notice_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(first.numUpdatedRows) === 1) {
-        await appendTimeline(tx, {
-          incidentId: campaign.incidentId,
-          kind: 'campaign',
-          actor: systemActor,
-          summary: `First individual notice sent (campaign "${campaign.name}").`,
-          details: { campaignId: campaign.id },
-        });
-      }
+      await recordFirstNotice(tx, campaign.incidentId, {
+        summary: `First individual notice sent (campaign "${campaign.name}").`,
+        details: { campaignId: campaign.id },
+      });
     },
 
     async pause(tx, campaign, pause) {
@@ -194,18 +184,8 @@ async function nextChannelFor(
     .select('channels')
     .where('id', '=', target.campaignId)
     .executeTakeFirst();
-  const person = await tx
-    .selectFrom('people')
-    .select(['reachable_email', 'reachable_phone', 'reachable_postal'])
-    .where('incident_id', '=', target.incidentId)
-    .where('pn', '=', target.pn)
-    .executeTakeFirst();
-  if (!campaign || !person) return null;
-  const reach = {
-    email: person.reachable_email,
-    sms: person.reachable_phone,
-    letter: person.reachable_postal,
-  };
+  const reach = await personReach(tx, target.incidentId, target.pn);
+  if (!campaign || !reach) return null;
   for (let step = target.fromStep; step < campaign.channels.length; step++) {
     const channel = campaign.channels[step]!;
     if (reach[channel]) return { channel, step };

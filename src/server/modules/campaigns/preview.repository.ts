@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { VariantRule } from '../../../shared/contracts/campaigns.ts';
 import type { RiskTier } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
+import { audienceOf } from '../population/index.ts';
 import { variantCase } from './variants.ts';
 
 /**
@@ -17,14 +18,14 @@ export async function typicalExposure(
 ): Promise<{ categories: number; jurisdiction: string; risk: RiskTier; alike: number } | null> {
   const chosen = variantCase(variants);
   const top = await sql<{ categories: number; n: string }>`
-    SELECT p.categories, count(*)::text AS n FROM people p
-    WHERE p.incident_id = ${incidentId}::uuid AND ${chosen} = ${variantId}::uuid
+    SELECT p.categories, count(*)::text AS n FROM ${audienceOf(db, incidentId)} p
+    WHERE ${chosen} = ${variantId}::uuid
     GROUP BY p.categories ORDER BY count(*) DESC, p.categories LIMIT 1`.execute(db);
   const best = top.rows[0];
   if (!best) return null;
   const where = await sql<{ jurisdiction: string; risk_tier: RiskTier }>`
-    SELECT p.jurisdiction, p.risk_tier FROM people p
-    WHERE p.incident_id = ${incidentId}::uuid AND p.categories = ${best.categories}
+    SELECT p.jurisdiction, p.risk_tier FROM ${audienceOf(db, incidentId)} p
+    WHERE p.categories = ${best.categories}
       AND ${chosen} = ${variantId}::uuid
     GROUP BY p.jurisdiction, p.risk_tier ORDER BY count(*) DESC, p.jurisdiction LIMIT 1`.execute(db);
   const place = where.rows[0]!;

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { isEnabledStaffEmail } from '../auth/index.ts';
 import { incidentPublicFacts } from '../incidents/index.ts';
 import { createStaffMailer } from '../outbound/index.ts';
 import { contactsFor, findPersonPn } from '../population/index.ts';
@@ -234,13 +235,7 @@ export async function testSend(
   body: { variantId: string; locale?: string | undefined; to: string },
   meta: { actor: Actor; requestId?: string | undefined },
 ) {
-  const staff = await deps.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', body.to.toLowerCase())
-    .where('status', '<>', 'disabled')
-    .executeTakeFirst();
-  if (!staff)
+  if (!(await isEnabledStaffEmail(deps.db, body.to)))
     throw new AppError(
       'validation_failed',
       'Test sends go to staff addresses only: use the email of a Candor account.',

@@ -12,16 +12,13 @@ export function variantRows(db: Executor, campaignId: string): Promise<VariantRo
   return db.selectFrom('campaign_variants').selectAll().where('campaign_id', '=', campaignId).execute();
 }
 
-/** In order, with their authors' and approvers' account emails (staff are named by them). */
-export function variantsWithStaff(db: Executor, campaignId: string) {
+/** In order. */
+export function orderedVariants(db: Executor, campaignId: string): Promise<VariantRow[]> {
   return db
-    .selectFrom('campaign_variants as v')
-    .leftJoin('users as a', 'a.id', 'v.author_id')
-    .leftJoin('users as r', 'r.id', 'v.approved_by_id')
-    .selectAll('v')
-    .select(['a.email as author_email', 'r.email as approver_email'])
-    .where('v.campaign_id', '=', campaignId)
-    .orderBy('v.position')
+    .selectFrom('campaign_variants')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .orderBy('position')
     .execute();
 }
 

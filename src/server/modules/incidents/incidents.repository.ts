@@ -162,3 +162,14 @@ export async function addOwners(db: Executor, incidentId: string, userIds: reado
     .values(userIds.map((user_id) => ({ incident_id: incidentId, user_id })))
     .execute();
 }
+
+/** Sets the first individual notice's time unless it is set; true when this call set it. */
+export async function markFirstNotice(db: Executor, incidentId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('incidents')
+    .set({ first_notice_at: new Date() })
+    .where('id', '=', incidentId)
+    .where('first_notice_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -15,10 +15,12 @@ export {
   openIncidents,
   ownerIds as incidentOwnerIds,
 } from './incidents.repository.ts';
+export { recordFirstNotice } from './key-times.service.ts';
 export { type IncidentLegalFacts, incidentLegalFacts } from './legal-facts.ts';
 export {
   changeIncidentSlug,
   type IncidentPublicFacts,
+  incidentAddresses,
   incidentBySlug,
   incidentPublicFacts,
   incidentSlug,

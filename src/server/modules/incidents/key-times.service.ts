@@ -6,12 +6,13 @@ import {
   keyTimes,
   type SetKeyTimesRequest,
 } from '../../../shared/contracts/incidents.ts';
-import { recordAudit } from '../../platform/audit/audit-log.ts';
+import type { Executor } from '../../db/database.ts';
+import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { getIncidentDetail } from './incident-read.service.ts';
 import { columnOf, invalidTimes, iso } from './incident-view.ts';
 import type { Deps, Meta } from './incidents.deps.ts';
-import { lockIncidentRow, updateIncidentRow } from './incidents.repository.ts';
+import { lockIncidentRow, markFirstNotice, updateIncidentRow } from './incidents.repository.ts';
 import { appendTimeline } from './timeline.ts';
 
 /** Edits key times; every edit needs a reason, which the timeline and the audit log keep. */
@@ -65,4 +66,18 @@ export async function setKeyTimes(
     });
   });
   return getIncidentDetail(deps.db, id);
+}
+
+/**
+ * The first individual notice went out (a campaign's first send): records the key time once, with its
+ * timeline entry, in the caller's transaction. Later sends change nothing. True when this call recorded it.
+ */
+export async function recordFirstNotice(
+  tx: Executor,
+  incidentId: string,
+  event: { summary: string; details?: Record<string, unknown> },
+): Promise<boolean> {
+  if (!(await markFirstNotice(tx, incidentId))) return false;
+  await appendTimeline(tx, { incidentId, kind: 'campaign', actor: systemActor, ...event });
+  return true;
 }

@@ -63,6 +63,14 @@ export async function incidentBySlug(
 }
 
 /**
+ * Every incident's notice address as a relation (`incident_id`, `slug`) to join in one statement: the notice
+ * site's readers keyed by the address (the public page's revalidation stays one indexed query).
+ */
+export function incidentAddresses(db: Executor) {
+  return db.selectFrom('incidents').select(['id as incident_id', 'public_slug as slug']);
+}
+
+/**
  * The incident's notice address. With `lock`, the incident's row is held until the transaction ends, so
  * changes to one incident's notice (drafts, publication, its address) queue behind each other.
  */

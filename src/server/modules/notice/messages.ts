@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { personalLink, personalLinkToken } from '../campaigns/index.ts';
+import { incidentSlug } from '../incidents/index.ts';
 import {
   type ClaimedMessage,
   enqueueMessage,
@@ -77,15 +78,9 @@ export function handleSiteMessages(outbound: Pick<OutboundModule, 'handle'>, dep
 }
 
 async function incidentFacts(deps: Deps, incidentId: string | null) {
-  const incident = incidentId
-    ? await deps.db
-        .selectFrom('incidents')
-        .select(['public_slug'])
-        .where('id', '=', incidentId)
-        .executeTakeFirstOrThrow()
-    : null;
+  const slug = incidentId ? await incidentSlug(deps.db, incidentId, { lock: false }) : '';
+  if (slug === undefined) throw new Error(`No incident ${incidentId}: its message cannot name a notice.`);
   const branding = await readBranding(deps.db);
-  const slug = incident?.public_slug ?? '';
   return { slug, companyName: branding.companyName, site: `${deps.config.noticeUrl}/n/${slug}` };
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { incidentAddresses } from '../incidents/index.ts';
 import { type Contact, type LocaleText, noticeContentSchema, type SiteLocale } from './content.ts';
 import { contactHtml, esc, type SiteFrame } from './render.ts';
 import { readBranding } from './site.ts';
@@ -31,14 +32,14 @@ export interface SiteIndex {
 /** Most recently published first; the first one's contact is the company's current one. */
 async function loadPublished(db: Db): Promise<ListedNotice[]> {
   const rows = await db
-    .selectFrom('incidents')
-    .innerJoin('notice_sites', 'notice_sites.incident_id', 'incidents.id')
+    .selectFrom('notice_sites')
+    .innerJoin(incidentAddresses(db).as('address'), 'address.incident_id', 'notice_sites.incident_id')
     .innerJoin('notice_versions', (join) =>
       join
-        .onRef('notice_versions.incident_id', '=', 'incidents.id')
+        .onRef('notice_versions.incident_id', '=', 'notice_sites.incident_id')
         .on('notice_versions.status', '=', 'published'),
     )
-    .select(['incidents.public_slug', 'notice_versions.content', 'notice_versions.published_at'])
+    .select(['address.slug', 'notice_versions.content', 'notice_versions.published_at'])
     .where('notice_sites.rendered_at', 'is not', null)
     .orderBy('notice_versions.published_at', 'desc')
     .limit(50)
@@ -46,7 +47,7 @@ async function loadPublished(db: Db): Promise<ListedNotice[]> {
   return rows.map((row) => {
     const content = noticeContentSchema.parse(row.content);
     return {
-      slug: row.public_slug,
+      slug: row.slug,
       publishedAt: new Date(row.published_at!),
       defaultLocale: content.defaultLocale,
       locales: content.locales,

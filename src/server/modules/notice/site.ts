@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
-import { incidentSlug } from '../incidents/index.ts';
+import { incidentAddresses, incidentSlug } from '../incidents/index.ts';
 import {
   type NoticeContent,
   noticeContentSchema,
@@ -131,10 +131,10 @@ export function createSiteCache(db: Db) {
 
   async function load(slug: string, known: PublishedSite | null): Promise<PublishedSite | null> {
     const head = await db
-      .selectFrom('incidents')
-      .innerJoin('notice_sites', 'notice_sites.incident_id', 'incidents.id')
-      .select(['incidents.id', 'notice_sites.render_version'])
-      .where('incidents.public_slug', '=', slug)
+      .selectFrom('notice_sites')
+      .innerJoin(incidentAddresses(db).as('address'), 'address.incident_id', 'notice_sites.incident_id')
+      .select(['notice_sites.incident_id as id', 'notice_sites.render_version'])
+      .where('address.slug', '=', slug)
       .where('notice_sites.rendered_at', 'is not', null)
       .executeTakeFirst();
     if (!head) return null;

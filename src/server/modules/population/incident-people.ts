@@ -48,3 +48,42 @@ export async function peopleByJurisdictionAndExposure(
     .execute();
   return rows.map((r) => ({ jurisdiction: r.jurisdiction, categories: r.categories, people: Number(r.n) }));
 }
+
+/**
+ * The incident's people as a relation of what a campaign chooses its audience by (`p.incident_id`, `p.pn`,
+ * `p.locale`, `p.categories`, `p.risk_tier`, `p.jurisdiction`, `p.reachable_email|phone|postal`): no
+ * identifier, nothing sealed. Campaigns count, group and insert recipients over it in one statement, as a
+ * subquery PostgreSQL folds into the plan (`selectFrom(audienceOf(db, id).as('p'))`, or in `sql` as
+ * `FROM ${audienceOf(db, id)} p`).
+ */
+export function audienceOf(db: Executor, incidentId: string) {
+  return db
+    .selectFrom('people')
+    .select([
+      'incident_id',
+      'pn',
+      'locale',
+      'categories',
+      'risk_tier',
+      'jurisdiction',
+      'reachable_email',
+      'reachable_phone',
+      'reachable_postal',
+    ])
+    .where('incident_id', '=', incidentId);
+}
+
+/** Which channels reach one person of the incident (what the fallback chain steps over); null if unknown. */
+export async function personReach(
+  db: Executor,
+  incidentId: string,
+  pn: number,
+): Promise<{ email: boolean; sms: boolean; letter: boolean } | null> {
+  const row = await db
+    .selectFrom('people')
+    .select(['reachable_email', 'reachable_phone', 'reachable_postal'])
+    .where('incident_id', '=', incidentId)
+    .where('pn', '=', pn)
+    .executeTakeFirst();
+  return row ? { email: row.reachable_email, sms: row.reachable_phone, letter: row.reachable_postal } : null;
+}

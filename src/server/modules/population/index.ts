@@ -37,7 +37,13 @@ export {
   type PersonContact,
 } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
-export { exposedCategoryMask, peopleByJurisdictionAndExposure, peopleCounts } from './incident-people.ts';
+export {
+  audienceOf,
+  exposedCategoryMask,
+  peopleByJurisdictionAndExposure,
+  peopleCounts,
+  personReach,
+} from './incident-people.ts';
 export type { Mapping } from './mapping.ts';
 export { normalizeEmail } from './normalize/email.ts';
 export { normalizePhone } from './normalize/phone.ts';
