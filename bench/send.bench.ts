@@ -1,11 +1,13 @@
 // npm run bench:send [-- --recipients 100000] [--rows 1000000] [--skip-rows]
-//   tuning: [--engines 2] [--batch 500] [--concurrency 50] [--connections 100]; diagnosis: [--profile] [--keep]
+//   tuning: [--engines 1] [--batch N] [--concurrency N] [--connections N]; diagnosis: [--profile] [--keep]
 // Sends a started campaign of N synthetic recipients through SMTP to a local sink (Postfix's smtp-sink,
-// installed when missing) with the real delivery engine, and compares it, in the same run, with the
-// baseline the issue names: a bare nodemailer pooled loop sending the same rendered messages to the same
-// sink (run before and after Candor, to show the machine's noise). Prints messages/s, their ratio (goal
-// ≥ 0.8×), that every delivery was recorded, the sending process's peak RSS, and the time to create 1M
-// delivery rows (a campaign start over a second incident of --rows people).
+// installed when missing) with the real outbound engine, run as `npm start` runs it (its campaign lane's
+// loop, default settings: CANDOR_DELIVERY_BATCH, CANDOR_DELIVERY_CONCURRENCY, the SMTP pool's default size,
+// one engine), and compares it, in the same run, with the baseline the issue names: a bare nodemailer pool
+// with the same number of connections sending the same rendered messages to the same sink (run before and
+// after Candor, to show the machine's noise). Prints messages/s, their ratio (goal ≥ 0.8×), that every
+// delivery was recorded, the sending process's peak RSS, and the time to create 1M delivery rows (a
+// campaign start over a second incident of --rows people). The tuning flags override the defaults.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createCampaignsModule } from '../src/server/modules/campaigns/index.ts';
 import { createIncidentsModule } from '../src/server/modules/incidents/index.ts';
+import { DEFAULT_SMTP_CONNECTIONS } from '../src/server/modules/outbound/senders.ts';
 import { createPopulationModule } from '../src/server/modules/population/index.ts';
 import { openRuntime } from '../src/server/runtime.ts';
 import { benchStaff, createApprovedExampleCampaign, insertPeopleDirectly } from './support/bench-campaign.ts';
@@ -30,24 +33,18 @@ const { values: args } = parseArgs({
     recipients: { type: 'string', default: '100000' },
     rows: { type: 'string', default: '1000000' },
     'skip-rows': { type: 'boolean', default: false },
-    // 100 connections: nodemailer leaves Nagle's algorithm on, so each SMTP connection stalls ~40 ms per
-    // message (the sink's delayed ACK); with few connections both senders measure that, not their work.
-    engines: { type: 'string', default: '2' },
-    batch: { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '50' },
-    connections: { type: 'string', default: '100' },
+    // Unset: Candor's defaults (one engine per process; batch, concurrency and pool size as configured).
+    engines: { type: 'string', default: '1' },
+    batch: { type: 'string' },
+    concurrency: { type: 'string' },
+    connections: { type: 'string' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
 const recipients = Number(args.recipients);
 const millionRows = Number(args.rows);
-const tuning = {
-  engines: Number(args.engines),
-  batchSize: Number(args.batch),
-  concurrency: Number(args.concurrency),
-  connections: Number(args.connections),
-};
+const numberOr = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
 const outDir = path.resolve(import.meta.dirname, 'out');
 const profileDir = path.join(outDir, 'profiles');
 fs.mkdirSync(outDir, { recursive: true });
@@ -74,6 +71,13 @@ for (const key of [
 ])
   delete env[key];
 const runtime = await openRuntime({ env, applicationName: 'candor-bench' });
+const isDefault = !args.batch && !args.concurrency && !args.connections && args.engines === '1';
+const tuning = {
+  engines: Number(args.engines),
+  batchSize: numberOr(args.batch, runtime.ctx.config.CANDOR_DELIVERY_BATCH),
+  concurrency: numberOr(args.concurrency, runtime.ctx.config.CANDOR_DELIVERY_CONCURRENCY),
+  connections: numberOr(args.connections, DEFAULT_SMTP_CONNECTIONS),
+};
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
@@ -176,12 +180,14 @@ const startSeconds = seconds(started);
 const emailRows = running.reach.byChannel.email ?? 0;
 
 // 3. Baseline renders first (outside its clock), then sends; Candor sends; the baseline sends again.
-const smtpUrl = `${sink.url}/?maxConnections=${tuning.connections}`;
+// With the defaults, SMTP_URL carries no pool option: Candor opens its default pool; the baseline the same.
+const smtpUrl = args.connections ? `${sink.url}/?maxConnections=${tuning.connections}` : sink.url;
 const runnerOptions = {
   campaignId,
   smtpUrl,
+  baselineConnections: tuning.connections,
   engines: tuning.engines,
-  batchSize: tuning.batchSize,
+  batchSize: args.batch ? tuning.batchSize : undefined,
   concurrency: tuning.concurrency,
   isTimingQueries: args.profile,
 };
@@ -279,8 +285,8 @@ say(
   `${pad('sink')}${sink.kind} on 127.0.0.1:${sink.port}${sink.fallbackReason ? ` (FALLBACK: ${sink.fallbackReason}; it shares the CPUs with the senders)` : ''}`,
 );
 say(
-  `${pad('settings')}${tuning.engines} engine(s) in one process × batch ${tuning.batchSize} × ${tuning.concurrency} in flight; ` +
-    `SMTP pool ${tuning.connections} connections (SMTP_URL ?maxConnections=${tuning.connections}), shared ` +
+  `${pad('settings')}${isDefault ? 'Candor defaults: ' : ''}${tuning.engines} engine(s) in one process × batch ${tuning.batchSize} × ${tuning.concurrency} in flight; ` +
+    `SMTP pool ${tuning.connections} connections${args.connections ? ` (SMTP_URL ?maxConnections=${tuning.connections})` : ' (the default pool)'}, shared ` +
     '(both senders open their sockets with TCP_NODELAY and send quoted-printable text, as Candor does)',
 );
 say(

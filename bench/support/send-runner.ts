@@ -1,7 +1,8 @@
 // The two senders of the send benchmark, each in a process of its own (forked by bench/send.bench.ts, which
 // talks to it over IPC), so each gets a fresh heap, its own peak RSS, and a CPU profile of its own.
-//   candor:   the real delivery engine (createCampaignsModule with createSenders over SMTP_URL) runs the
-//             started campaign to `finished`.
+//   candor:   the real outbound engine, as `serve` and `worker` run it (its campaign lane's loop, with the
+//             campaigns module's port and createSenders over SMTP_URL), runs the started campaign to
+//             `finished`.
 //   baseline: renders the same messages ahead of time, then on each "go" pushes them all through a bare
 //             nodemailer pool (same SMTP URL, same pool size, same messages in flight).
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { createCampaignsModule, peopleRecipientIndex } from '../../src/server/mo
 import { createSenders, type Senders } from '../../src/server/modules/outbound/senders.ts';
 import { noDelaySocket } from '../../src/server/platform/mail/smtp-transport.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
+import { createOutbound } from '../../src/server/wiring.ts';
 import { type BaselineMessage, bodyOf, prepareBaselineMessages } from './baseline-messages.ts';
 import { createQueryTimer, type QueryTimer } from './query-timer.ts';
 
@@ -20,9 +22,12 @@ export interface RunnerOptions {
   campaignId: string;
   /** The sink's URL with pool options (maxConnections), as SMTP_URL is set in production. */
   smtpUrl: string;
+  /** The baseline's pool size: the number of connections Candor opens. */
+  baselineConnections: number;
   /** Engines in this process (candor), sharing one SMTP pool. */
   engines: number;
-  batchSize: number;
+  /** Candor's settings (CANDOR_DELIVERY_BATCH, CANDOR_DELIVERY_CONCURRENCY) unless given. */
+  batchSize?: number | undefined;
   /** Messages in flight per engine; the baseline keeps engines × concurrency in flight. */
   concurrency: number;
   /** Time every SQL statement (candor, for --profile). */
@@ -113,37 +118,39 @@ async function runCandor(options: RunnerOptions): Promise<RunResult> {
       close: () => real.email.close(),
     },
   };
-  const modules = Array.from({ length: options.engines }, () =>
-    createCampaignsModule(ctx, {
-      senders,
-      engine: { batchSize: options.batchSize, concurrency: options.concurrency },
-    }),
-  );
+  const engine = {
+    concurrency: options.concurrency,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  };
+  const engines = Array.from({ length: options.engines }, () => {
+    const outbound = createOutbound(ctx, { senders, engine });
+    const campaigns = createCampaignsModule(ctx, { outbound });
+    campaigns.serve();
+    return { outbound, campaigns };
+  });
   const ticker = setInterval(() => post({ type: 'progress', done: sent, total, phase: 'sending' }), 1000);
   const cpu = process.cpuUsage();
   const started = performance.now();
+  // The campaign lane's own loop (claim, render and send, the next batch prepared while one sends), as
+  // `serve` and `worker` run it, until the campaign says finished.
+  const stop = new AbortController();
+  const running = engines.map(({ outbound }) => outbound.campaigns().run(stop.signal, 20));
   let finishedAt = 0;
-  await Promise.all(
-    modules.map(async (module) => {
-      const engine = module.engine();
-      for (;;) {
-        const handled = await engine.runOnce();
-        if (handled > 0) continue;
-        const campaign = await ctx.db
-          .selectFrom('campaigns')
-          .select('status')
-          .where('id', '=', options.campaignId)
-          .executeTakeFirstOrThrow();
-        if (campaign.status !== 'running') {
-          finishedAt ||= performance.now();
-          if (campaign.status !== 'finished') throw new Error(`the campaign stopped: ${campaign.status}`);
-          return;
-        }
-        // Other engines still hold claimed rows, or retries wait for their back-off.
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }),
-  );
+  for (;;) {
+    const campaign = await ctx.db
+      .selectFrom('campaigns')
+      .select('status')
+      .where('id', '=', options.campaignId)
+      .executeTakeFirstOrThrow();
+    if (campaign.status !== 'running') {
+      finishedAt = performance.now();
+      stop.abort();
+      await Promise.all(running);
+      if (campaign.status !== 'finished') throw new Error(`the campaign stopped: ${campaign.status}`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const cpuSeconds = cpuSince(cpu);
   clearInterval(ticker);
   post({ type: 'progress', done: sent, total, phase: 'sending' });
@@ -158,7 +165,10 @@ async function runCandor(options: RunnerOptions): Promise<RunResult> {
     sendSeconds: sendMs / 1000,
     queries: timer?.summary(),
   };
-  for (const module of modules) await module.close();
+  for (const { outbound, campaigns } of engines) {
+    await outbound.close();
+    await campaigns.close();
+  }
   await runtime.close();
   return result;
 }
@@ -169,6 +179,7 @@ async function sendAll(
 ): Promise<{ sent: number; failures: number; seconds: number; cpuSeconds: number }> {
   const url = new URL(options.smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  url.searchParams.set('maxConnections', String(options.baselineConnections));
   if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', 'Infinity');
   const transport = nodemailer.createTransport(url.toString());
   // Like for like: the same socket option and text encoding as Candor's SMTP sender (senders.ts).

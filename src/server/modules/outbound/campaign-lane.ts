@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import type { FailureWindows } from './auto-pause.ts';
-import type { CampaignPort, ClaimedDelivery, RenderedBatch, SendingCampaign } from './campaign-port.ts';
+import { type Batch, runPipelined } from './campaign-pipeline.ts';
+import type { CampaignPort, ClaimedDelivery, SendingCampaign } from './campaign-port.ts';
+import type { ComposePool } from './compose-pool.ts';
 import {
   claimDeliveries,
   endDelivery,
@@ -37,6 +38,8 @@ export interface EngineOptions {
   leaseMs?: number;
   concurrency?: number;
   maxAttempts?: number;
+  /** Threads that compose large batches of email ahead (default CANDOR_RENDER_THREADS; 0: none). */
+  composeThreads?: number;
 }
 
 interface Deps {
@@ -49,15 +52,16 @@ interface Deps {
   providerRates: { email?: number | undefined; sms?: number | undefined };
   failures: FailureWindows;
   port: () => CampaignPort;
+  /** Compose threads for large batches of email (none: nodemailer composes each message as it sends). */
+  composer: () => ComposePool | undefined;
 }
 
-interface Batch {
-  campaign: SendingCampaign;
-  channel: Channel;
-  rows: ClaimedDelivery[];
-  rendered: RenderedBatch;
-  heartbeat: NodeJS.Timeout;
-}
+/**
+ * Batches prepared ahead of the one sending: two keep the render thread, the compose thread and the
+ * sending thread busy at once (measured with `npm run bench:send`). Claimed rows wait under their lease;
+ * only sent, unsettled messages can be sent twice after a crash, and those are one batch at a time.
+ */
+const PIPELINE_DEPTH = 2;
 
 type Result = { row: ClaimedDelivery; outcome: SendOutcome };
 
@@ -103,6 +107,23 @@ export function createCampaignLane(deps: Deps, options: EngineOptions = {}) {
     } catch (error) {
       clearInterval(heartbeat);
       throw error;
+    }
+  }
+
+  /** Composes a large batch's emails on the compose threads, while an earlier batch sends. */
+  async function composeAhead({ channel, rendered }: Batch) {
+    if (channel !== 'email' || deps.senders().email.kind !== 'smtp') return;
+    const messages = rendered.rendered.flatMap(({ result }) => ('message' in result ? [result.message] : []));
+    const composer = messages.length >= 64 ? deps.composer() : undefined;
+    if (!composer) return;
+    try {
+      const composed = await composer.compose(messages);
+      messages.forEach((message, i) => {
+        message.composed = composed[i];
+      });
+    } catch (error) {
+      // Each message is then composed while it is sent, as with small batches.
+      deps.logger.warn({ err: error }, 'composing a batch ahead failed; composing while sending');
     }
   }
 
@@ -317,81 +338,30 @@ export function createCampaignLane(deps: Deps, options: EngineOptions = {}) {
     return handled;
   }
 
-  /**
-   * The batches `run` works through, round-robin over (campaign, channel); at the end of a round, campaigns
-   * that had nothing to claim in it may be finished. Null when a round found nothing.
-   */
-  function createBatchSource() {
-    let round: Array<{ campaign: SendingCampaign; channel: Channel }> = [];
-    let at = 0;
-    let busy = new Set<string>();
-    return async function nextBatch(): Promise<Batch | null> {
-      for (;;) {
-        if (at >= round.length) {
-          const ended = new Map(round.map((p) => [p.campaign.id, p.campaign]));
-          for (const [id, campaign] of ended) if (!busy.has(id)) await finishIfDone(campaign);
-          const wasIdle = busy.size === 0;
-          round = (await deps.port().sendingCampaigns()).flatMap((campaign) =>
-            campaign.channels.map((channel) => ({ campaign, channel })),
-          );
-          at = 0;
-          busy = new Set();
-          if (wasIdle && ended.size > 0) return null;
-          if (round.length === 0) return null;
-        }
-        const { campaign, channel } = round[at++]!;
-        const batch = await claimBatch(campaign, channel);
-        if (batch) {
-          busy.add(campaign.id);
-          return batch;
-        }
-      }
-    };
-  }
-
   return {
     workerId,
     runOnce,
     failOver,
     /**
-     * Runs until the signal aborts: the next batch is claimed and rendered while the current one sends
-     * (decrypting and rendering overlap the network), and sent once the current one settled.
+     * Runs until the signal aborts, as `serve` and `worker` do: batches are claimed, rendered and composed
+     * ahead while an earlier one sends (`campaign-pipeline.ts`); each is sent once the one before settled.
      */
-    async run(signal: AbortSignal, idleMs = 1000): Promise<void> {
-      const nextBatch = createBatchSource();
-      let prefetch: Promise<Batch | null> | null = null;
-      let wasSending = false;
-      while (!signal.aborted) {
-        try {
-          const isPrefetched = prefetch !== null;
-          const batch = await (prefetch ?? nextBatch());
-          prefetch = null;
-          if (!batch) {
-            if (!wasSending) await sleep(idleMs, undefined, { signal }).catch(() => undefined);
-            wasSending = false;
-            continue;
-          }
-          wasSending = true;
-          prefetch = nextBatch();
-          // Awaited in the next round; until then a rejection must not count as unhandled.
-          prefetch.catch(() => undefined);
-          await sendAndSettle(batch, isPrefetched);
-        } catch (error) {
-          prefetch = null;
-          deps.logger.error({ err: error }, 'delivery pass failed; retrying');
-          await sleep(idleMs, undefined, { signal }).catch(() => undefined);
-        }
-      }
-      // A batch claimed ahead and never sent goes back at once rather than waiting for its lease.
-      const left = await prefetch?.catch(() => null);
-      if (left) {
-        clearInterval(left.heartbeat);
-        await deps.db
-          .transaction()
-          .execute((tx) => releaseDeliveries(tx, workerId, left.rows, 0))
-          .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a claimed batch'));
-      }
-    },
+    run: (signal: AbortSignal, idleMs = 1000) =>
+      runPipelined(
+        {
+          sendingCampaigns: () => deps.port().sendingCampaigns(),
+          claimBatch,
+          composeAhead,
+          sendAndSettle,
+          release: async (batch) => {
+            clearInterval(batch.heartbeat);
+            await deps.db.transaction().execute((tx) => releaseDeliveries(tx, workerId, batch.rows, 0));
+          },
+          finishIfDone,
+        },
+        signal,
+        { idleMs, depth: PIPELINE_DEPTH, logger: deps.logger },
+      ),
   };
 }
 

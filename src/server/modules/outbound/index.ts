@@ -5,6 +5,7 @@ import { type InboundMailbox, startInboundSmtp } from './bounces.ts';
 import { type CampaignLane, createCampaignLane, type EngineOptions } from './campaign-lane.ts';
 import { listOutbox } from './campaign-outbox.ts';
 import type { CampaignPort } from './campaign-port.ts';
+import { type ComposePool, createComposePool } from './compose-pool.ts';
 import { sendRates } from './kinds.ts';
 import type { MessageHandler } from './message-handlers.ts';
 import { createMessageLane } from './message-lane.ts';
@@ -108,6 +109,13 @@ export function createOutboundModule(
   const handlers = new Map<MessageKind, MessageHandler>();
   let port: CampaignPort | undefined;
   let lane: CampaignLane | undefined;
+  // As many compose threads as render threads (CANDOR_RENDER_THREADS; 0: none).
+  const composeThreads = options.engine?.composeThreads ?? config.CANDOR_RENDER_THREADS;
+  let composer: ComposePool | undefined;
+  const getComposer = () => {
+    if (composeThreads > 0) composer ??= createComposePool(composeThreads);
+    return composer;
+  };
   const engine = {
     workerId: options.engine?.workerId,
     batchSize: config.CANDOR_DELIVERY_BATCH,
@@ -127,6 +135,7 @@ export function createOutboundModule(
           if (!port) throw new Error('no campaigns module serves this outbound module (serveCampaigns)');
           return port;
         },
+        composer: getComposer,
       },
       engine,
     );
@@ -179,6 +188,8 @@ export function createOutboundModule(
       await messages.idle();
       senders?.close();
       senders = undefined;
+      await composer?.close();
+      composer = undefined;
     },
   };
 }

@@ -27,6 +27,8 @@ export interface RenderedMessage {
   address?: string[] | undefined;
   verificationCode: string;
   statusCallbackUrl?: string | undefined;
+  /** The email's MIME bytes, composed ahead on a compose thread (SMTP only; see `compose-pool.ts`). */
+  composed?: { raw: Uint8Array; envelope: { from: string | false } } | undefined;
 }
 
 export type SendOutcome =

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { domainToASCII } from 'node:url';
 import type { Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Config } from '../../config.ts';
@@ -7,10 +6,13 @@ import type { Db } from '../../db/database.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { createSmtpTransport } from '../../platform/mail/smtp-transport.ts';
 import { createTwilioProvider, createWebhookProvider, type SmsProvider } from '../../platform/sms/index.ts';
+import { mailOptionsOf } from './mime.ts';
 import type { RecipientIndex, Sender, Senders } from './outbound.types.ts';
 import { insertOutboxMessage } from './outbox.repository.ts';
+import { NEEDS_SMTPUTF8, smtpRecipient } from './smtp-address.ts';
 
 export type { RenderedMessage, Sender, Senders, SendOutcome } from './outbound.types.ts';
+export { NEEDS_SMTPUTF8, smtpRecipient } from './smtp-address.ts';
 
 /**
  * The channels' senders. Email goes through SMTP (a nodemailer pool, optional DKIM) or, with no SMTP server
@@ -85,27 +87,6 @@ export function classifySmtpError(error: unknown): { permanent: boolean; reason:
 }
 
 /**
- * The reason a delivery fails when the address has a non-ASCII local part (RFC 6531) and the relay does
- * not offer SMTPUTF8: not "unreachable" (the address is fine; another relay would take it), and permanent
- * for this relay, so the person falls over to the next channel at once.
- */
-export const NEEDS_SMTPUTF8 =
-  'email needs SMTPUTF8: the address is internationalized and the SMTP relay does not support SMTPUTF8';
-
-/** An address as SMTP carries it: the domain in ASCII (IDNA), and whether the local part needs SMTPUTF8. */
-export function smtpRecipient(address: string): { address: string; needsSmtpUtf8: boolean } {
-  const at = address.lastIndexOf('@');
-  const local = at === -1 ? address : address.slice(0, at);
-  const domain = at === -1 ? '' : address.slice(at + 1);
-  const asciiDomain = NON_ASCII.test(domain) ? domainToASCII(domain) || domain : domain;
-  return {
-    address: at === -1 ? address : `${local}@${asciiDomain}`,
-    needsSmtpUtf8: NON_ASCII.test(local),
-  };
-}
-const NON_ASCII = /[\u0080-\u{10ffff}]/u;
-
-/**
  * Whether the relay offers SMTPUTF8, from its EHLO answer on a connection of its own (the pool's
  * connections do not tell before a message is on its way). nodemailer then asks for SMTPUTF8 by itself
  * when an address needs it. Asked once per ten minutes; undefined when the relay could not be asked.
@@ -140,12 +121,15 @@ function smtpUtf8Support(transport: Transporter, ttlMs = 10 * 60_000) {
   };
 }
 
+/** SMTP connections of the pool unless SMTP_URL sets `?maxConnections=` (chosen by `npm run bench:send`). */
+export const DEFAULT_SMTP_CONNECTIONS = 5;
+
 export function smtpSender(
   config: Pick<
     Config,
     'SMTP_URL' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY_FILE' | 'CANDOR_BOUNCE_ADDRESS'
   >,
-  maxConnections = 5,
+  maxConnections = DEFAULT_SMTP_CONNECTIONS,
 ): Sender {
   const dkim =
     config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY_FILE
@@ -173,25 +157,22 @@ export function smtpSender(
         if (!isSupported) return { ok: false, permanent: true, reason: NEEDS_SMTPUTF8 };
       }
       try {
-        const info = await transport.sendMail({
-          messageId: message.messageId,
-          // Notices are mostly ASCII text: skip nodemailer's per-message encoding detection.
-          textEncoding: 'quoted-printable',
-          from: message.from,
-          replyTo: message.replyTo,
-          to: recipient.address,
-          subject: message.subject,
-          html: message.html,
-          text: message.text,
-          headers: {
-            ...(message.verificationCode ? { 'X-Candor-Verification': message.verificationCode } : {}),
-            ...message.headers,
-          },
-          // Bounce reports go to the address the inbound listener takes them at.
-          ...(config.CANDOR_BOUNCE_ADDRESS && {
-            envelope: { from: config.CANDOR_BOUNCE_ADDRESS, to: recipient.address },
-          }),
-        });
+        // Bounce reports go to the address the inbound listener takes them at.
+        const bounce = config.CANDOR_BOUNCE_ADDRESS;
+        const { composed } = message;
+        const info = await transport.sendMail(
+          composed
+            ? {
+                // Composed off this thread (`compose-pool.ts`): the bytes go out as they are.
+                raw: Buffer.from(composed.raw.buffer, composed.raw.byteOffset, composed.raw.byteLength),
+                messageId: message.messageId,
+                envelope: { from: bounce || composed.envelope.from || '', to: recipient.address },
+              }
+            : {
+                ...mailOptionsOf(message, recipient.address),
+                ...(bounce && { envelope: { from: bounce, to: recipient.address } }),
+              },
+        );
         if (info.rejected.length > 0)
           return { ok: false, permanent: true, reason: 'SMTP rejected the recipient' };
         return { ok: true, providerId: message.messageId };
