@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { buildApp } from '../src/server/app.ts';
 import { createApiToken } from '../src/server/modules/auth/api-tokens.service.ts';
-import { blindLookup } from '../src/server/modules/population/index.ts';
+import { blindLookup } from '../src/server/modules/people/index.ts';
 import { openRuntime } from '../src/server/runtime.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
 import { progress } from './support/progress.ts';

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createIncidentsModule } from '../src/server/modules/incidents/index.ts';
-import { listPeople } from '../src/server/modules/population/people-list.ts';
+import { listPeople } from '../src/server/modules/people/people-list.ts';
 import { openRuntime } from '../src/server/runtime.ts';
-import { peopleListQuery } from '../src/shared/contracts/population.ts';
+import { peopleListQuery } from '../src/shared/contracts/people.ts';
 import { categories } from '../src/shared/taxonomy.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
 

@@ -64,8 +64,8 @@ describe('notice campaigns in the console', () => {
     await page.waitForURL(/\/incidents\/[0-9a-f-]{36}\/people$/, { timeout: 60_000 });
     const incidentId = /\/incidents\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
 
-    // The Notices tab lists the incident's campaigns; the demo's is approved and ready.
-    await page.getByRole('tab', { name: 'Notices' }).click();
+    // The Campaigns tab lists the incident's campaigns; the demo's is approved and ready.
+    await page.getByRole('tab', { name: 'Campaigns' }).click();
     await page.waitForURL(/\/campaigns$/);
     expect(await consoleNav(page).getByRole('link', { name: 'Campaigns' }).getAttribute('aria-current')).toBe(
       'page',

@@ -25,7 +25,7 @@ const shotsDir = '/tmp/shots';
 const suite = setUpConsoleSuite();
 
 async function siteOutbox(context: BrowserContext, origin: string, incidentId: string) {
-  const response = await context.request.get(`${origin}/api/incidents/${incidentId}/notice/outbox`);
+  const response = await context.request.get(`${origin}/api/incidents/${incidentId}/notice-site/outbox`);
   expect(response.status()).toBe(200);
   return ((await response.json()) as { messages: Array<{ kind: string; to: string; text: string }> })
     .messages;
@@ -44,7 +44,7 @@ describe('the support inbox in Chromium', () => {
     await page.waitForURL(/\/incidents\/[0-9a-f-]{36}/);
     const incidentId = /\/incidents\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     const overview = (await (
-      await staff.request.get(`${origin}/api/incidents/${incidentId}/notice`)
+      await staff.request.get(`${origin}/api/incidents/${incidentId}/notice-site`)
     ).json()) as {
       publicUrl: string;
     };

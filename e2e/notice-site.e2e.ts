@@ -57,7 +57,7 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 async function outboxMessages(context: BrowserContext, origin: string, incidentId: string) {
-  const response = await context.request.get(`${origin}/api/incidents/${incidentId}/notice/outbox`);
+  const response = await context.request.get(`${origin}/api/incidents/${incidentId}/notice-site/outbox`);
   expect(response.status()).toBe(200);
   return ((await response.json()) as { messages: Array<{ kind: string; to: string; text: string }> })
     .messages;
@@ -172,7 +172,7 @@ describe('the public notice site in Chromium', () => {
         },
       )
       .toBe(true);
-    const stats = await staff.request.get(`${origin}/api/incidents/${incidentId}/notice/stats`);
+    const stats = await staff.request.get(`${origin}/api/incidents/${incidentId}/notice-site/stats`);
     const figures = (await stats.json()) as { feedback: { count: number; distribution: number[] } };
     expect(figures.feedback.count).toBe(1);
     expect(figures.feedback.distribution[3]).toBe(1);

@@ -58,7 +58,7 @@ describe('outboxes in Chromium', () => {
 
     // The link carries the outbox message's id, and opens that message with its text.
     await note.getByRole('link', { name: 'Open it in the notice site’s outbox' }).click();
-    await page.waitForURL(/\/site\?.*message=\d+/);
+    await page.waitForURL(/\/notice-site\?.*message=\d+/);
     await page.getByText('One message, linked from the inbox').waitFor();
     const messages = page.getByRole('list', { name: 'Messages the site sent' });
     await expect.poll(() => messages.getByRole('listitem').count()).toBe(1);

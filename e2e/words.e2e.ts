@@ -59,7 +59,7 @@ describe('what people are told agrees with the data', () => {
     const incidentId = /\/incidents\/([0-9a-f-]{36})\//.exec(page.url())?.[1] ?? '';
 
     // The notice editor: a draft from the published notice is consistent with the data…
-    await page.goto(`${origin}/incidents/${incidentId}/site`);
+    await page.goto(`${origin}/incidents/${incidentId}/notice-site`);
     await page.getByRole('button', { name: 'Start a draft from version 1' }).click();
     await page.getByText('Consistent with the data').waitFor();
     // …until it denies what the import found.

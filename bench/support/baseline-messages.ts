@@ -7,7 +7,7 @@ import {
   type Locale,
   resolveLocale,
 } from '../../src/server/modules/campaigns/templates/index.ts';
-import { contactsFor } from '../../src/server/modules/population/index.ts';
+import { contactsFor } from '../../src/server/modules/people/index.ts';
 import type { PlatformContext } from '../../src/server/platform/context.ts';
 import type { Channel, VariantLocaleContent } from '../../src/shared/contracts/campaigns.ts';
 import { categoriesOf } from '../../src/shared/taxonomy.ts';

@@ -11,6 +11,7 @@ import { systemRoutes } from './modules/system/system.routes.ts';
 import { recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
+import { rewriteApiAlias } from './platform/http/api-aliases.ts';
 import { installConsoleAssets } from './platform/http/console-assets.ts';
 import { installGuard } from './platform/http/guard.ts';
 import { installErrorHandling } from './platform/http/problem.ts';
@@ -29,7 +30,7 @@ export interface BuiltApp {
   /** The campaigns module (its delivery engine). */
   campaigns: ServerModules['campaigns'];
   /** The notice site (its service, its message sender). */
-  notice: ServerModules['notice'];
+  noticeSite: ServerModules['noticeSite'];
   /** The support inbox. */
   inbox: ServerModules['inbox'];
 }
@@ -44,6 +45,8 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
     genReqId: () => randomUUID(),
     // Personal-link tokens travel in the path (/n/<slug>/me/<token>) and are longer than the default 100.
     routerOptions: { maxParamLength: 300 },
+    // Old API paths answer as the routes that replaced them (documented in the README's API section).
+    rewriteUrl: (request) => rewriteApiAlias(request.url),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -98,11 +101,11 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
   );
   await installConsoleAssets(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   app.addHook('onClose', async () => {
-    await modules.notice.close();
+    await modules.noticeSite.close();
     await modules.outbound.close();
     await modules.campaigns.close();
   });
   await app.ready();
-  const { campaigns, notice, inbox } = modules;
-  return { app, routes, modules, campaigns, notice, inbox };
+  const { campaigns, noticeSite, inbox } = modules;
+  return { app, routes, modules, campaigns, noticeSite, inbox };
 }

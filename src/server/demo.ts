@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { campaignInput } from '../shared/contracts/campaigns.ts';
-import { demoResponse } from '../shared/contracts/population.ts';
+import { demoResponse } from '../shared/contracts/people.ts';
 import { DEMO_COMPANY, demoIncident, demoMacros, demoQuestions, inCompanyWords } from './demo-content.ts';
 import { upsertDisabledStaff } from './modules/auth/index.ts';
 import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule, incidentPublicFacts } from './modules/incidents/index.ts';
-import { createNoticeModule, noticeContentSchema } from './modules/notice/index.ts';
-import { createPopulationModule, type ImportProgress, parseMappingFile } from './modules/population/index.ts';
+import { createNoticeSiteModule, noticeContentSchema } from './modules/notice-site/index.ts';
+import { createPeopleModule, type ImportProgress, parseMappingFile } from './modules/people/index.ts';
 import { advisoryLocks } from './platform/advisory-locks.ts';
 import { type Actor, recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
@@ -69,7 +69,7 @@ async function loadDemo(
   onProgress?: (file: string, progress: ImportProgress) => void,
 ): Promise<DemoResult> {
   const incidents = createIncidentsModule(ctx);
-  const population = createPopulationModule(ctx);
+  const population = createPeopleModule(ctx);
   // The company is named once: the demo names it only where nobody has, and its texts say that name.
   await ctx.db.transaction().execute(async (tx) => {
     if (await nameCompanyIfUnset(tx, DEMO_COMPANY, actor.label)) {
@@ -204,7 +204,7 @@ async function publishDemoNotice(
   approver: Actor,
 ) {
   // Publishing sends nothing here (no subscribers yet): the outbound module only takes the site's handlers.
-  const notice = createNoticeModule(ctx, { outbound: createOutbound(ctx) });
+  const notice = createNoticeSiteModule(ctx, { outbound: createOutbound(ctx) });
   const before = await notice.service.overview(incidentId);
   if (before.published) return before;
   const content = noticeContentSchema.parse(

@@ -4,10 +4,10 @@ import { createCampaignsModule, peopleRecipientIndex } from './modules/campaigns
 import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule } from './modules/incidents/index.ts';
 import { createKeysModule } from './modules/keys/index.ts';
-import { createNoticeModule } from './modules/notice/index.ts';
+import { createNoticeSiteModule } from './modules/notice-site/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createOutboundModule, type OutboundOptions } from './modules/outbound/index.ts';
-import { createPopulationModule } from './modules/population/index.ts';
+import { createPeopleModule } from './modules/people/index.ts';
 import type { PlatformContext } from './platform/context.ts';
 
 /** The outbound module, with the people's blind index for its outbox search (tests make their own). */
@@ -31,17 +31,17 @@ export function createServerModules(ctx: PlatformContext) {
   campaigns.serve();
   // The notice site files contact messages in the inbox: wired here, the notice module knowing only a function.
   const inbox = createInboxModule(ctx, { kick: () => outbound.messages.kick() });
-  const notice = createNoticeModule(ctx, { outbound, onContact: inbox.ingest });
+  const noticeSite = createNoticeSiteModule(ctx, { outbound, onContact: inbox.ingest });
   return {
     auth: createAuthModule(ctx),
     audit: createAuditModule(ctx),
     keys: createKeysModule(ctx),
     incidents: createIncidentsModule(ctx),
-    population: createPopulationModule(ctx),
+    people: createPeopleModule(ctx),
     obligations: createObligationsModule(ctx),
     outbound,
     campaigns,
-    notice,
+    noticeSite,
     inbox,
   };
 }

@@ -32,7 +32,7 @@ export async function startWorker(ctx: PlatformContext): Promise<RunningWorker> 
     background,
     async stop() {
       await background.stop();
-      await modules.notice.close();
+      await modules.noticeSite.close();
       await modules.outbound.close();
       await modules.campaigns.close();
     },

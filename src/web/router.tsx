@@ -18,7 +18,7 @@ import { AuditLogPage } from './pages/audit/AuditLogPage.tsx';
 import { EditCampaignPage, NewCampaignPage } from './pages/campaigns/CampaignEditorPage.tsx';
 import { CampaignPage, type CampaignTab, campaignTabs } from './pages/campaigns/CampaignPage.tsx';
 import { CampaignsIndexPage } from './pages/campaigns/CampaignsIndexPage.tsx';
-import { NoticesPage } from './pages/campaigns/NoticesPage.tsx';
+import { IncidentCampaignsPage } from './pages/campaigns/IncidentCampaignsPage.tsx';
 import { EnrollPage } from './pages/enroll/EnrollPage.tsx';
 import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { inboxSearch, parseInboxFilters } from './pages/inbox/inbox-filters.ts';
@@ -35,6 +35,8 @@ import { PeopleIndexPage } from './pages/incidents/PeopleIndexPage.tsx';
 import { TasksPage } from './pages/incidents/TasksPage.tsx';
 import { TimelinePage } from './pages/incidents/TimelinePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { NoticeSiteIndexPage } from './pages/notice-site/NoticeSiteIndexPage.tsx';
+import { NoticeSitePage, type SiteView, siteViews } from './pages/notice-site/NoticeSitePage.tsx';
 import { DeadlinesPage } from './pages/obligations/DeadlinesPage.tsx';
 import { ObligationsPage } from './pages/obligations/ObligationsPage.tsx';
 import { PeopleListPage } from './pages/people/PeopleListPage.tsx';
@@ -51,8 +53,6 @@ import { UsersPage } from './pages/settings/users/UsersPage.tsx';
 import { NoticeWordingPage } from './pages/settings/wording/NoticeWordingPage.tsx';
 import { SetupPage } from './pages/setup/SetupPage.tsx';
 import { SignInPage } from './pages/sign-in/SignInPage.tsx';
-import { NoticeSiteIndexPage } from './pages/site/NoticeSiteIndexPage.tsx';
-import { NoticeSitePage, type SiteView, siteViews } from './pages/site/NoticeSitePage.tsx';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -207,13 +207,13 @@ const incidentTasksRoute = createRoute({
   },
 });
 
-/** The incident's Notices tab: its campaigns. */
+/** The incident's Campaigns tab. */
 const incidentCampaignsRoute = createRoute({
   getParentRoute: () => incidentRoute,
   path: '/campaigns',
   component: function IncidentCampaignsRoute() {
     const { incidentId } = incidentCampaignsRoute.useParams();
-    return <NoticesPage key={incidentId} incidentId={incidentId} />;
+    return <IncidentCampaignsPage key={incidentId} incidentId={incidentId} />;
   },
 });
 
@@ -261,7 +261,7 @@ const editCampaignRoute = createRoute({
 /** The incident's public notice site: the notice, updates, activity and messages, each a view in the address. */
 const incidentSiteRoute = createRoute({
   getParentRoute: () => incidentRoute,
-  path: '/site',
+  path: '/notice-site',
   validateSearch: (
     search: Record<string, unknown>,
   ): { view?: SiteView | undefined; message?: number | undefined } => ({
@@ -291,11 +291,35 @@ const incidentSiteRoute = createRoute({
 /** The Notice site section: each incident has its own; with a single incident, its Notice site tab. */
 const noticeIndexRoute = createRoute({
   getParentRoute: () => consoleRoute,
-  path: '/notice',
+  path: '/notice-site',
   component: NoticeSiteIndexPage,
 });
 
-/** Campaigns across incidents; with a single incident, its Notices tab. */
+/**
+ * The addresses these pages had before the console took one vocabulary (issue 15): bookmarks and links in
+ * old emails keep working, landing on the same view.
+ */
+const oldIncidentSiteRoute = createRoute({
+  getParentRoute: () => incidentRoute,
+  path: '/site',
+  beforeLoad: ({ params, search }) => {
+    throw redirect({
+      to: '/incidents/$incidentId/notice-site',
+      params,
+      search: search as Record<string, unknown>,
+      replace: true,
+    });
+  },
+});
+const oldNoticeIndexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/notice',
+  beforeLoad: () => {
+    throw redirect({ to: '/notice-site', replace: true });
+  },
+});
+
+/** Campaigns across incidents; with a single incident, its Campaigns tab. */
 const campaignsIndexRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: '/campaigns',
@@ -399,11 +423,13 @@ const routeTree = rootRoute.addChildren([
       campaignRoute,
       editCampaignRoute,
       incidentSiteRoute,
+      oldIncidentSiteRoute,
     ]),
     peopleIndexRoute,
     deadlinesRoute,
     campaignsIndexRoute,
     noticeIndexRoute,
+    oldNoticeIndexRoute,
     inboxRoute,
     inboxSettingsRoute,
     threadRoute,

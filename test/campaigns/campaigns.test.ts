@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo } from '../../src/server/demo.ts';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
-import type { Mapping } from '../../src/server/modules/population/index.ts';
+import type { Mapping } from '../../src/server/modules/people/index.ts';
 import type {
   CampaignDto,
   CampaignInput,

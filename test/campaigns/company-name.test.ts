@@ -52,7 +52,7 @@ describe('while nobody has named the company', () => {
       isCompanyNameOverride: false,
       warnings: [companyNameUnsetWarning],
     });
-    const notice = ok<{ warnings: string[] }>(await comms.get(`/api/incidents/${incidentId}/notice`));
+    const notice = ok<{ warnings: string[] }>(await comms.get(`/api/incidents/${incidentId}/notice-site`));
     expect(notice.warnings).toEqual([companyNameUnsetWarning]);
     const branding = ok<{ companyName: string | null }>(await admin.get('/api/settings/branding'));
     expect(branding.companyName).toBeNull();
@@ -65,7 +65,7 @@ describe('once the company is named', () => {
     const c = await create(example());
     expect(c).toMatchObject({ companyName: null, printedCompanyName: 'Acme Widgets', warnings: [] });
     expect((await preview(c)).subject).toBe('Notice of a security incident at Acme Widgets');
-    const notice = ok<{ warnings: string[] }>(await comms.get(`/api/incidents/${incidentId}/notice`));
+    const notice = ok<{ warnings: string[] }>(await comms.get(`/api/incidents/${incidentId}/notice-site`));
     expect(notice.warnings).toEqual([]);
   });
 

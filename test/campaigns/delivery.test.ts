@@ -10,7 +10,7 @@ import {
   smsSender,
   smtpSender,
 } from '../../src/server/modules/outbound/senders.ts';
-import type { Mapping } from '../../src/server/modules/population/index.ts';
+import type { Mapping } from '../../src/server/modules/people/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { AppError } from '../../src/server/platform/errors.ts';
 import { createTwilioProvider, twilioSignature } from '../../src/server/platform/sms/index.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../src/server/modules/campaigns/letters-csv.ts';
 import { toWinAnsi } from '../../src/server/modules/campaigns/letters-pdf.ts';
 import { COMPANY_PROFILE_KEY, defaultCompanyProfile } from '../../src/server/modules/incidents/index.ts';
-import type { Mapping } from '../../src/server/modules/population/index.ts';
+import type { Mapping } from '../../src/server/modules/people/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { AppError } from '../../src/server/platform/errors.ts';
 import { writeSetting } from '../../src/server/platform/settings/settings.ts';

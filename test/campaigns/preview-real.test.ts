@@ -96,7 +96,7 @@ describe('a preview for a sample person', () => {
     expect(p.text).toContain('Since February 17, 2026, known March 10, 2026');
     expect(p.text).toContain('From Acme Widgets');
     expect(p.text).toContain('Call +1 800 555 0100');
-    const slug = ok<{ slug: string }>(await comms.get(`/api/incidents/${incidentId}/notice`)).slug;
+    const slug = ok<{ slug: string }>(await comms.get(`/api/incidents/${incidentId}/notice-site`)).slug;
     expect(p.text).toContain(`Page http://localhost:3000/n/${slug}/me/SAMPLE`);
     // Nothing invented, and nothing internal.
     expect(p.text).not.toMatch(/January 14, 2025|stolen employee password|Example Company/);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo, type DemoResult } from '../../src/server/demo.ts';
 import { getCampaign } from '../../src/server/modules/campaigns/campaign-read.service.ts';
 import { previewSample } from '../../src/server/modules/campaigns/preview.ts';
-import { createPopulationModule } from '../../src/server/modules/population/index.ts';
+import { createPeopleModule } from '../../src/server/modules/people/index.ts';
 import { checkNoticeText } from '../../src/shared/consistency/notice-parts.ts';
 import { defaultConsistencySettings } from '../../src/shared/contracts/consistency.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -34,7 +34,7 @@ const publishedContent = async (incidentId: string) => {
 
 describe('what the demo tells people', () => {
   it('its data has payment cards exposed for most people, and every text it publishes says so', async () => {
-    const stats = await createPopulationModule(t.ctx).service.stats(first.incidentId);
+    const stats = await createPeopleModule(t.ctx).service.stats(first.incidentId);
     expect(stats.people).toBe(666);
     expect(stats.byCategory.payment_card! / stats.people).toBeGreaterThan(0.5);
     const content = await publishedContent(first.incidentId);

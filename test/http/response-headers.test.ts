@@ -2,8 +2,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_SITE_DATA } from '../../src/server/platform/http/security-headers.ts';
 import { clientFor, ok } from '../incidents/helpers.ts';
-import { submitForm } from '../notice/helpers.ts';
-import { ann, createSite, personIdOf, type Site } from '../notice/more-helpers.ts';
+import { submitForm } from '../notice-site/helpers.ts';
+import { ann, createSite, personIdOf, type Site } from '../notice-site/more-helpers.ts';
 import { createSignedInUser, type SignedInUser } from '../support/app.ts';
 import { callRoute, concretePath, labelOf, nextClientIp, openExtraSession } from './matrix-helpers.ts';
 

@@ -17,7 +17,7 @@ const notJson: Record<string, string> = {
   'GET /api/audit/export': 'JSON lines download',
   'GET /api/imports/:id/issues.csv': 'CSV download',
   'GET /api/incidents/:id/obligations/report': 'PDF or JSON file download',
-  'GET /api/incidents/:id/notice/preview': 'HTML page shown in the console preview frame',
+  'GET /api/incidents/:id/notice-site/preview': 'HTML page shown in the console preview frame',
   'GET /api/inbox/threads/:id/attachments/:attachmentId': 'file download',
   'GET /api/openapi.json': 'the OpenAPI document generated from the schemas',
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../src/server/modules/outbound/index.ts';
 import { type Client, ok, problem } from '../incidents/helpers.ts';
-import { settleSiteMessages } from '../notice/more-helpers.ts';
+import { settleSiteMessages } from '../notice-site/more-helpers.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
 import { ann, bob, file, type InboxSetup, setupInbox } from './helpers.ts';
 
@@ -51,7 +51,7 @@ describe('without a mail server (the embedded outbox)', () => {
     // The id opens exactly that message in the notice site's outbox (for roles that may read personal data).
     const opened = ok<SiteOutboxPage>(
       await s.admin.get(
-        `/api/incidents/${s.incidentId}/notice/outbox?message=${note.dispatch!.outboxMessageId}`,
+        `/api/incidents/${s.incidentId}/notice-site/outbox?message=${note.dispatch!.outboxMessageId}`,
       ),
     );
     expect(opened.messages).toHaveLength(1);
@@ -59,7 +59,7 @@ describe('without a mail server (the embedded outbox)', () => {
     // The agent may see where it went, not the message (it holds the code the requester must give back).
     problem(
       await s.agent.get(
-        `/api/incidents/${s.incidentId}/notice/outbox?message=${note.dispatch!.outboxMessageId}`,
+        `/api/incidents/${s.incidentId}/notice-site/outbox?message=${note.dispatch!.outboxMessageId}`,
       ),
       403,
       'forbidden',
@@ -76,7 +76,7 @@ describe('without a mail server (the embedded outbox)', () => {
 
   it('finds the site’s messages by recipient (POST), kind and channel', async () => {
     const search = (body: Record<string, unknown>) =>
-      s.admin.post(`/api/incidents/${s.incidentId}/notice/outbox/search`, body);
+      s.admin.post(`/api/incidents/${s.incidentId}/notice-site/outbox/search`, body);
     const toAnn = ok<SiteOutboxPage>(await search({ to: 'Ann.Lee@EXAMPLE.com' }));
     expect(toAnn.messages.length).toBeGreaterThan(0);
     expect(toAnn.messages.every((m) => m.to === ann.email)).toBe(true);
@@ -84,7 +84,7 @@ describe('without a mail server (the embedded outbox)', () => {
     expect(codes.messages.map((m) => m.kind)).toEqual(['inbox_verification']);
     expect(ok<SiteOutboxPage>(await search({ to: ann.email, channel: 'sms' })).messages).toEqual([]);
     const replies = ok<SiteOutboxPage>(
-      await s.admin.get(`/api/incidents/${s.incidentId}/notice/outbox?kind=inbox_reply`),
+      await s.admin.get(`/api/incidents/${s.incidentId}/notice-site/outbox?kind=inbox_reply`),
     );
     expect(replies.messages.map((m) => m.to)).toEqual([bob.email]);
     problem(await search({ to: 'nobody' }), 400, 'validation_failed');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboxModule } from '../../src/server/modules/inbox/index.ts';
 import { type Client, clientFor, createIncident, ok } from '../incidents/helpers.ts';
-import { settleSiteMessages } from '../notice/more-helpers.ts';
+import { settleSiteMessages } from '../notice-site/more-helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
 import { createSignedInUser, createTestApp, type TestApp } from '../support/app.ts';
 

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { createInboxModule, type InboundMessage } from '../../src/server/modules/inbox/index.ts';
 import { type Client, clientFor, createIncident, isoDaysAgo, ok } from '../incidents/helpers.ts';
-import { settleSiteMessages } from '../notice/more-helpers.ts';
+import { settleSiteMessages } from '../notice-site/more-helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
 import { createSignedInUser, createTestApp, type SignedInUser, type TestApp } from '../support/app.ts';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, clientFor, createIncident, isoDaysAgo, ok } from '../incidents/helpers.ts';
-import { publishNotice, submitForm } from '../notice/helpers.ts';
-import { freshIp } from '../notice/more-helpers.ts';
+import { publishNotice, submitForm } from '../notice-site/helpers.ts';
+import { freshIp } from '../notice-site/more-helpers.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
 import { createSignedInUser } from '../support/app.ts';
 import {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_CONTEXT } from '../../src/server/modules/campaigns/index.ts';
 import { type Client, ok, problem } from '../incidents/helpers.ts';
-import { pnOf } from '../notice/more-helpers.ts';
+import { pnOf } from '../notice-site/more-helpers.ts';
 import { as } from '../support/app.ts';
 import { bob, file, type InboxSetup, lastCodeTo, outbox, setupInbox, threadOf } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, ok, problem } from '../incidents/helpers.ts';
-import { getPage, postForm, textOf } from '../notice/more-helpers.ts';
+import { getPage, postForm, textOf } from '../notice-site/more-helpers.ts';
 import {
   ann,
   bob,

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail } from '../../src/shared/contracts/incidents.ts';
-import { createPopulationHarness, csv, type PopulationHarness, runCli } from '../population/helpers.ts';
+import { createPeopleHarness, csv, type PeopleHarness, runCli } from '../people/helpers.ts';
 
 /** `candor incident …` and `candor obligations …` in a child process, on this file's database. */
-let h: PopulationHarness;
+let h: PeopleHarness;
 beforeAll(async () => {
-  h = await createPopulationHarness();
+  h = await createPeopleHarness();
 });
 afterAll(() => h.close());
 

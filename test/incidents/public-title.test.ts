@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentDetail, IncidentSummary } from '../../src/shared/contracts/incidents.ts';
-import { createPopulationHarness, type PopulationHarness, runCli } from '../population/helpers.ts';
+import { createPeopleHarness, type PeopleHarness, runCli } from '../people/helpers.ts';
 import { createSignedInUser, createTestApp, type TestApp } from '../support/app.ts';
 import { type Client, clientFor, ok, timelineOf } from './helpers.ts';
 
@@ -10,11 +10,11 @@ import { type Client, clientFor, ok, timelineOf } from './helpers.ts';
  * address and the CLI. Without one, people read a neutral title in their language.
  */
 let t: TestApp;
-let h: PopulationHarness;
+let h: PeopleHarness;
 let responder: Client;
 beforeAll(async () => {
   t = await createTestApp();
-  h = await createPopulationHarness();
+  h = await createPeopleHarness();
   responder = clientFor(t, await createSignedInUser(t, 'responder'));
 });
 afterAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 const create = async (body: Record<string, unknown>) =>
   ok<IncidentSummary>(await responder.post('/api/incidents', { awareAt: '2026-11-02T09:00:00Z', ...body }));
 const slugOf = async (id: string) =>
-  ok<{ slug: string }>(await responder.get(`/api/incidents/${id}/notice`)).slug;
+  ok<{ slug: string }>(await responder.get(`/api/incidents/${id}/notice-site`)).slug;
 
 describe('the public title', () => {
   it('is kept apart from the internal title, and names the notice site’s address', async () => {

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  createPopulationModule,
+  createPeopleModule,
   type ImportSummary,
   type Mapping,
-} from '../../src/server/modules/population/index.ts';
-import { testActor } from '../population/helpers.ts';
+} from '../../src/server/modules/people/index.ts';
+import { testActor } from '../people/helpers.ts';
 import type { TestApp } from '../support/app.ts';
 
-export { csv } from '../population/helpers.ts';
+export { csv } from '../people/helpers.ts';
 
 /**
  * Puts people into an incident of a test app the way the population tests do: a file on disk imported by
@@ -25,7 +25,7 @@ export async function importPeople(
   try {
     const file = path.join(dir, 'people.csv');
     fs.writeFileSync(file, content);
-    return await createPopulationModule(t.ctx).service.runImport({
+    return await createPeopleModule(t.ctx).service.runImport({
       incidentId,
       source: { kind: 'file', path: file },
       fileName: 'people.csv',

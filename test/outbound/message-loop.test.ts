@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNoticeModule } from '../../src/server/modules/notice/index.ts';
+import { createNoticeSiteModule } from '../../src/server/modules/notice-site/index.ts';
 import { createOutbound } from '../../src/server/wiring.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -17,7 +17,7 @@ describe('the site messages loop', () => {
 
   it('holds at most one abort listener however many rounds it runs, and stops when aborted', async () => {
     const outbound = createOutbound(t.ctx);
-    createNoticeModule(t.ctx, { outbound });
+    createNoticeSiteModule(t.ctx, { outbound });
     const stop = new AbortController();
     const running = outbound.messages.run(stop.signal);
     await new Promise((resolve) => setTimeout(resolve, 3_500));

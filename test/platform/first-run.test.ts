@@ -8,12 +8,7 @@ import {
   adoptServerAddress,
   recordServerAddress,
 } from '../../src/server/platform/settings/server-address.ts';
-import {
-  createPopulationHarness,
-  type PopulationHarness,
-  spawnCandor,
-  waitFor,
-} from '../population/helpers.ts';
+import { createPeopleHarness, type PeopleHarness, spawnCandor, waitFor } from '../people/helpers.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { makeTempDir } from './helpers.ts';
 
@@ -30,9 +25,9 @@ function freePort(): Promise<number> {
 }
 
 describe('links printed by the CLI lead to the running server', () => {
-  let h: PopulationHarness;
+  let h: PeopleHarness;
   beforeAll(async () => {
-    h = await createPopulationHarness();
+    h = await createPeopleHarness();
   });
   afterAll(() => h.close());
 

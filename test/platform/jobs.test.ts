@@ -9,7 +9,7 @@ import type { JobDefinition } from '../../src/server/platform/jobs/job-definitio
 import { startJobRunner } from '../../src/server/platform/jobs/job-runner.ts';
 import { createServerModules } from '../../src/server/wiring.ts';
 import { startWorker } from '../../src/server/worker.ts';
-import { spawnCandor, waitFor } from '../population/helpers.ts';
+import { spawnCandor, waitFor } from '../people/helpers.ts';
 import { createSignedInUser, createTestApp, type TestApp } from '../support/app.ts';
 
 /**

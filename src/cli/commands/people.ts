@@ -3,12 +3,12 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import {
-  createPopulationModule,
+  createPeopleModule,
   type ImportProgress,
   type Mapping,
   parseMappingFile,
   parseMappingFileOptions,
-} from '../../server/modules/population/index.ts';
+} from '../../server/modules/people/index.ts';
 import { cliActor, printJson, withRuntime } from '../runtime.ts';
 
 interface ImportOptions {
@@ -110,7 +110,7 @@ export function registerPeopleCommands(program: Command): void {
         const caseSensitiveIds = options.caseSensitiveIds === true ? true : mapFile?.caseSensitiveIds;
         const printer = progressPrinter(false);
         const summary = await withRuntime(async (runtime) => {
-          const population = createPopulationModule(runtime.ctx);
+          const population = createPeopleModule(runtime.ctx);
           if (options.resume) {
             const job = await runtime.ctx.db
               .selectFrom('imports')
@@ -178,9 +178,7 @@ export function registerPeopleCommands(program: Command): void {
     .argument('<incident-id>')
     .option('--json', 'print JSON')
     .action(async (incidentId: string, options: { json?: boolean }) => {
-      const stats = await withRuntime((runtime) =>
-        createPopulationModule(runtime.ctx).service.stats(incidentId),
-      );
+      const stats = await withRuntime((runtime) => createPeopleModule(runtime.ctx).service.stats(incidentId));
       if (options.json) return printJson(stats);
       process.stdout.write(
         `${stats.people} people from ${stats.records} records (${stats.rejected} rows rejected, ${stats.conflicts} conflicts open)\n`,
@@ -231,7 +229,7 @@ export function registerPeopleCommands(program: Command): void {
         if (given.length !== 1) throw new Error('Give exactly one of --email, --phone or --customer-id.');
         const kind = given[0] === 'customerId' ? 'customer_id' : given[0]!;
         const found = await withRuntime((runtime) =>
-          createPopulationModule(runtime.ctx).service.find(
+          createPeopleModule(runtime.ctx).service.find(
             incidentId,
             { kind, value: options[given[0]!]!, defaultCountry: options.defaultCountry?.toUpperCase() },
             { actor: cliActor() },

@@ -25,7 +25,7 @@ export interface BackgroundWork {
 
 export async function startBackgroundWork(
   ctx: PlatformContext,
-  modules: Pick<ServerModules, 'auth' | 'population' | 'obligations' | 'outbound'>,
+  modules: Pick<ServerModules, 'auth' | 'people' | 'obligations' | 'outbound'>,
   options: { isDelivering: boolean; applicationName: string },
 ): Promise<BackgroundWork> {
   const mailer = modules.outbound.staffMailer();

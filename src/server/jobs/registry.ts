@@ -10,7 +10,7 @@ import type { ServerModules } from '../wiring.ts';
  *
  * Today, each every minute (UTC), catching up once at start after a stop of every process:
  * - `auth.purge-expired`: sessions past their idle or absolute expiry, setup links spent 30 days ago
- * - `population.resume-imports`: imports a stopped process left unfinished resume from their checkpoint
+ * - `people.resume-imports`: imports a stopped process left unfinished resume from their checkpoint
  * - `obligations.deadline-reminders`: 72 h / 24 h / overdue alerts on the timeline and by email
  * - `platform.purge-rate-limits`: ended rate-limit windows and spent one-time values
  *
@@ -20,11 +20,11 @@ import type { ServerModules } from '../wiring.ts';
  */
 export function jobRegistry(
   ctx: Pick<PlatformContext, 'db'>,
-  modules: Pick<ServerModules, 'auth' | 'population' | 'obligations'>,
+  modules: Pick<ServerModules, 'auth' | 'people' | 'obligations'>,
 ): JobDefinition[] {
   return [
     ...modules.auth.jobs,
-    ...modules.population.jobs,
+    ...modules.people.jobs,
     ...modules.obligations.jobs,
     ...rateLimitJobs(ctx.db),
   ];

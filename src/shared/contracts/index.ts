@@ -5,6 +5,6 @@ export * from './common.ts';
 export * from './incidents.ts';
 export * from './keys.ts';
 export * from './obligations.ts';
-export * from './population.ts';
+export * from './people.ts';
 export * from './tokens.ts';
 export * from './users.ts';

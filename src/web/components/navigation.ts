@@ -6,7 +6,7 @@ export type ConsolePath =
   | '/people'
   | '/obligations'
   | '/campaigns'
-  | '/notice'
+  | '/notice-site'
   | '/inbox'
   | '/audit'
   | '/settings';
@@ -27,7 +27,7 @@ export const navItems: NavItem[] = [
   { label: 'People', to: '/people', permission: 'people:read' },
   { label: 'Deadlines', to: '/obligations', permission: 'obligations:read' },
   { label: 'Campaigns', to: '/campaigns', permission: 'campaigns:read' },
-  { label: 'Notice site', to: '/notice', permission: 'notice:read' },
+  { label: 'Notice site', to: '/notice-site', permission: 'notice:read' },
   { label: 'Inbox', to: '/inbox', permission: 'inbox:read' },
   { label: 'Audit log', to: '/audit', permission: 'audit:read' },
   // Everyone has Settings → Security (password, recovery codes, sign-outs).
@@ -41,7 +41,7 @@ export const navItems: NavItem[] = [
 const sectionsInsideIncidents: Partial<Record<ConsolePath, RegExp>> = {
   '/people': /^\/incidents\/[^/]+\/people(\/|$)/,
   '/campaigns': /^\/incidents\/[^/]+\/campaigns(\/|$)/,
-  '/notice': /^\/incidents\/[^/]+\/site(\/|$)/,
+  '/notice-site': /^\/incidents\/[^/]+\/notice-site(\/|$)/,
 };
 
 export function isNavItemActive(item: NavItem, pathname: string): boolean {

@@ -3,7 +3,7 @@ import type { Channel, VariantRule } from '../../../shared/contracts/campaigns.t
 import { categories } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { CampaignStatus, CampaignsTable } from '../../db/schema.ts';
-import { audienceOf } from '../population/index.ts';
+import { audienceOf } from '../people/index.ts';
 import { firstChannelCase, variantCase } from './variants.ts';
 
 /**

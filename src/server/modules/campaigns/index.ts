@@ -7,7 +7,7 @@ import {
   type OutboundModule,
   type Senders,
 } from '../outbound/index.ts';
-import { blindLookup } from '../population/index.ts';
+import { blindLookup } from '../people/index.ts';
 import { importCodes } from './activation-codes.ts';
 import { approveVariant } from './campaign-approval.service.ts';
 import { createCampaign, updateCampaign } from './campaign-edit.service.ts';

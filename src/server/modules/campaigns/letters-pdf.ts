@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatDay, readerLocale } from '../../platform/time/format-time.ts';
-import type { PersonContact } from '../population/index.ts';
+import type { PersonContact } from '../people/index.ts';
 
 /**
  * A print batch as one PDF for the print vendor: each letter on its own pages, its recipient block where a

@@ -15,7 +15,7 @@ import {
   printedLetterIds,
   takeUnprintedLetters,
 } from '../outbound/index.ts';
-import { contactsFor, type PersonContact } from '../population/index.ts';
+import { contactsFor, type PersonContact } from '../people/index.ts';
 import { settingsOf } from './campaign-definition.ts';
 import type { Meta } from './campaigns.deps.ts';
 import { type CampaignRow, findCampaignRow } from './campaigns.repository.ts';

@@ -6,7 +6,7 @@ import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { appendTimeline, recordFirstNotice } from '../incidents/index.ts';
 import type { CampaignPort, CampaignRef, SendingCampaign } from '../outbound/index.ts';
-import { personReach } from '../population/index.ts';
+import { personReach } from '../people/index.ts';
 import { settingsOf } from './campaign-definition.ts';
 import { launch } from './campaign-lifecycle.service.ts';
 import { type CampaignRow, createBatchRenderer, type RenderOptions } from './render-claimed.ts';

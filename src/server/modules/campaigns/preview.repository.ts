@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { VariantRule } from '../../../shared/contracts/campaigns.ts';
 import type { RiskTier } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
-import { audienceOf } from '../population/index.ts';
+import { audienceOf } from '../people/index.ts';
 import { variantCase } from './variants.ts';
 
 /**

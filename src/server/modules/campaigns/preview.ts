@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { isEnabledStaffEmail } from '../auth/index.ts';
 import { incidentPublicFacts } from '../incidents/index.ts';
 import { createStaffMailer } from '../outbound/index.ts';
-import { contactsFor, findPersonPn } from '../population/index.ts';
+import { contactsFor, findPersonPn } from '../people/index.ts';
 import { type CampaignSettings, settingsOf } from './campaign-definition.ts';
 import { printedCompanyNameOf } from './company-name.ts';
 import { personalLink } from './links.ts';

@@ -2,7 +2,7 @@ import type { Channel, VariantLocaleContent } from '../../../shared/contracts/ca
 import { type PublicTitle, publicTitleFor } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { RenderResult } from '../outbound/index.ts';
-import type { PersonContact } from '../population/index.ts';
+import type { PersonContact } from '../people/index.ts';
 import type { CampaignSettings } from './campaign-definition.ts';
 import {
   buildContext,

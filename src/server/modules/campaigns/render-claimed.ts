@@ -6,7 +6,7 @@ import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import type { Logger } from '../../platform/logging/logger.ts';
 import { incidentPublicFacts } from '../incidents/index.ts';
 import type { Channel, ClaimedDelivery, RenderedBatch } from '../outbound/index.ts';
-import { contactsFor } from '../population/index.ts';
+import { contactsFor } from '../people/index.ts';
 import { assignActivationCodes } from './activation-codes.ts';
 import { type CampaignSettings, settingsOf } from './campaign-definition.ts';
 import { printedCompanyNameOf } from './company-name.ts';

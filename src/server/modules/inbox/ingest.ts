@@ -14,7 +14,7 @@ import {
   jurisdictionOf,
   normalizeEmail,
   normalizePhone,
-} from '../population/index.ts';
+} from '../people/index.ts';
 import { classify, type Rule } from './classify.ts';
 import { searchTerms } from './search.ts';
 

@@ -14,7 +14,7 @@ import {
   TemplateError,
 } from '../campaigns/index.ts';
 import { type IncidentPublicFacts, incidentPublicFacts } from '../incidents/index.ts';
-import { contactsFor } from '../population/index.ts';
+import { contactsFor } from '../people/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { threadFound } from './thread-view.ts';
 import { findThread, type ThreadRecord } from './threads.repository.ts';

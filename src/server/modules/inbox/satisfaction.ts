@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { PiiCrypto } from '../../platform/crypto/data-keys.ts';
 import { openToken, signToken, uuidPayload } from '../../platform/crypto/signed-tokens.ts';
-import { esc, layout, messageBox, readBranding, type SiteFrame } from '../notice/index.ts';
+import { esc, layout, messageBox, readBranding, type SiteFrame } from '../notice-site/index.ts';
 
 /**
  * The satisfaction question sent when a thread is solved: a signed link to a page with five buttons; one

@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors.ts';
 import { staffNames } from '../auth/index.ts';
 import { assignedActivationCode, categoryPhrase, maskEmail, maskPhone } from '../campaigns/index.ts';
 import { siteDispatches } from '../outbound/index.ts';
-import { contactsFor } from '../population/index.ts';
+import { contactsFor } from '../people/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { ATTACHMENT_CONTEXT, FILENAME_CONTEXT, MAX_VERIFY_ATTEMPTS, MESSAGE_CONTEXT } from './ingest.ts';
 import { attachmentsOf, findAttachment, threadMessages } from './messages.repository.ts';

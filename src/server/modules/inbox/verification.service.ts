@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { readBranding } from '../../platform/settings/branding.ts';
 import { maskEmail, maskPhone } from '../campaigns/index.ts';
 import { enqueuePrepared } from '../outbound/index.ts';
-import { contactsFor } from '../population/index.ts';
+import { contactsFor } from '../people/index.ts';
 import type { Deps, Meta } from './inbox.deps.ts';
 import { MAX_VERIFY_ATTEMPTS, MESSAGE_CONTEXT, verificationHash } from './ingest.ts';
 import { insertNote } from './messages.repository.ts';

@@ -8,7 +8,7 @@ import { categoriesOf } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { staffEmails } from '../auth/index.ts';
-import { exposedCategoryMask, peopleCounts } from '../population/index.ts';
+import { exposedCategoryMask, peopleCounts } from '../people/index.ts';
 import { readCompanyProfile } from './company-profile.ts';
 import { columnOf, effectiveEntity, entityFlagsOf, iso, metricsOf, toSummary } from './incident-view.ts';
 import { findIncidentRow, listIncidentRows, ownerIds } from './incidents.repository.ts';

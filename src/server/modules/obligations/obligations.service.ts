@@ -20,7 +20,7 @@ import {
   openIncidents,
   readCompanyProfile,
 } from '../incidents/index.ts';
-import { peopleByJurisdictionAndExposure } from '../population/index.ts';
+import { peopleByJurisdictionAndExposure } from '../people/index.ts';
 import { computeObligations } from './engine.ts';
 import type { RulesData } from './rules/load.ts';
 

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { formatMoment } from '../../platform/time/format-time.ts';
 import { fullTimeline, incidentLegalFacts } from '../incidents/index.ts';
-import { peopleByJurisdictionAndExposure } from '../population/index.ts';
+import { peopleByJurisdictionAndExposure } from '../people/index.ts';
 import { inJurisdiction, meetsDefinition } from './engine.ts';
 import { computeReport } from './obligations.service.ts';
 import type { RulesData } from './rules/load.ts';

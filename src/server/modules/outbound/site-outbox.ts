@@ -3,7 +3,7 @@ import {
   type SiteOutboxPage,
   siteOutboxQuery,
   siteOutboxSearchBody,
-} from '../../../shared/contracts/notice.ts';
+} from '../../../shared/contracts/notice-site.ts';
 import type { MessageKind } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -18,7 +18,7 @@ import { OUTBOX_CONTEXT } from './senders.ts';
  * replies and verification codes.
  * Decrypted per page and audited in the transaction that reads it. Staff find a message by recipient
  * (blind index, exact; POST only), by kind and channel, or by its id (the inbox links to it). The query and
- * the page are the notice staff API's contract (src/shared/contracts/notice.ts).
+ * the page are the notice staff API's contract (src/shared/contracts/notice-site.ts).
  */
 export { siteOutboxQuery, siteOutboxSearchBody };
 

@@ -47,7 +47,7 @@ function AllCampaigns() {
         <EmptyState.Title order={2}>No campaigns yet</EmptyState.Title>
         <EmptyState.Description>
           A campaign notifies the affected people of one incident. Create the incident and import its affected
-          people first; then write the notice in the incident’s Notices tab.
+          people first; then write the notice in the incident’s Campaigns tab.
         </EmptyState.Description>
         <EmptyState.Actions>
           <RouterButton to="/incidents">Go to incidents</RouterButton>

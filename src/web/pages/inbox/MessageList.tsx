@@ -144,7 +144,7 @@ function WhereItWent({ dispatch }: { dispatch: InboxDispatch }) {
       {canOpen && canReadPii ? (
         <RouterAnchor
           size="xs"
-          to="/incidents/$incidentId/site"
+          to="/incidents/$incidentId/notice-site"
           params={{ incidentId: dispatch.incidentId! }}
           search={{ view: 'messages', message: dispatch.outboxMessageId! }}
         >

@@ -41,11 +41,11 @@ const sections = [
   { value: 'tasks', label: 'Tasks', to: '/incidents/$incidentId/tasks', permission: 'incidents:read' },
   {
     value: 'campaigns',
-    label: 'Notices',
+    label: 'Campaigns',
     to: '/incidents/$incidentId/campaigns',
     permission: 'campaigns:read',
   },
-  { value: 'site', label: 'Notice site', to: '/incidents/$incidentId/site', permission: 'notice:read' },
+  { value: 'notice-site', label: 'Notice site', to: '/incidents/$incidentId/notice-site', permission: 'notice:read' },
 ] as const satisfies ReadonlyArray<{ value: string; label: string; to: string; permission: Permission }>;
 
 export function IncidentLayout({ incidentId }: { incidentId: string }) {

@@ -40,7 +40,7 @@ export function IncidentTable({
                       to === 'people'
                         ? '/incidents/$incidentId/people'
                         : to === 'site'
-                          ? '/incidents/$incidentId/site'
+                          ? '/incidents/$incidentId/notice-site'
                           : '/incidents/$incidentId'
                     }
                     params={{ incidentId: incident.id }}

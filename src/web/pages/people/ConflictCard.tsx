@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ConflictIdentifiersDto, ConflictRevealDto } from '../../../shared/contracts/population.ts';
+import type { ConflictIdentifiersDto, ConflictRevealDto } from '../../../shared/contracts/people.ts';
 import { api } from '../../api/client.ts';
 import type { Conflict } from '../../api/types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';

@@ -1,7 +1,7 @@
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { FindPeopleResponseDto } from '../../../shared/contracts/population.ts';
+import type { FindPeopleResponseDto } from '../../../shared/contracts/people.ts';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PersonModal } from './PersonModal.tsx';

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Box, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import type { ImportWarningKind } from '../../../shared/contracts/population.ts';
+import type { ImportWarningKind } from '../../../shared/contracts/people.ts';
 import type { ImportSummary } from '../../api/types.ts';
 import { formatCount, formatDateTime } from '../../components/format.ts';
 import { importStatusColors, importStatusLabels, importWarningLabels } from './labels.ts';

@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Select, Stack, Text, Title } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { PeoplePageDto } from '../../../shared/contracts/population.ts';
+import type { PeoplePageDto } from '../../../shared/contracts/people.ts';
 import { type Category, categories, type RiskTier, riskTiers } from '../../../shared/taxonomy.ts';
 import { api } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';

@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Table, Text, VisuallyHidden } from '@mantine/core';
-import type { ListedPersonDto } from '../../../shared/contracts/population.ts';
+import type { ListedPersonDto } from '../../../shared/contracts/people.ts';
 import { formatCount } from '../../components/format.ts';
 import {
   categoryLabel,

@@ -1,4 +1,4 @@
-import type { IdentifierField, ImportWarningKind } from '../../../shared/contracts/population.ts';
+import type { IdentifierField, ImportWarningKind } from '../../../shared/contracts/people.ts';
 import { type Category, categories, categoryLabels, type RiskTier } from '../../../shared/taxonomy.ts';
 import type { FieldSpec, ImportSummary } from '../../api/types.ts';
 

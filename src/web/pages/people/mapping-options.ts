@@ -1,5 +1,5 @@
 import type { ComboboxData } from '@mantine/core';
-import type { IdentifierField } from '../../../shared/contracts/population.ts';
+import type { IdentifierField } from '../../../shared/contracts/people.ts';
 import type { ColumnMapping, FieldSpec } from '../../api/types.ts';
 import { categoryFields, fieldLabel, identifierLabels } from './labels.ts';
 

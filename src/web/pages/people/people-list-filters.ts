@@ -1,4 +1,4 @@
-import { reachFilters } from '../../../shared/contracts/population.ts';
+import { reachFilters } from '../../../shared/contracts/people.ts';
 import { type Category, categories, type RiskTier, riskTiers } from '../../../shared/taxonomy.ts';
 
 /** The list's filters, kept in the address (no personal data: categories, places, tiers, channels). */

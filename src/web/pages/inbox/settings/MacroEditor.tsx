@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { Macro, MacroInput, MacroLocale } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { fieldErrorsOf } from '../../site/field-errors.ts';
+import { fieldErrorsOf } from '../../notice-site/field-errors.ts';
 import { macroLocaleLabels } from '../inbox-labels.ts';
 import { inboxKeys, inboxPath, putJson } from '../inbox-queries.ts';
 import { MacroHelp } from './MacroHelp.tsx';

@@ -13,7 +13,7 @@ import { type FormEvent, useState } from 'react';
 import type { DsrKind, TopicRule, TopicRuleInput } from '../../../../shared/contracts/inbox.ts';
 import { api } from '../../../api/client.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { fieldErrorsOf } from '../../site/field-errors.ts';
+import { fieldErrorsOf } from '../../notice-site/field-errors.ts';
 import { dsrKindLabels } from '../inbox-labels.ts';
 import { inboxKeys, inboxPath, putJson } from '../inbox-queries.ts';
 import { useSettingsChange } from './settings-queries.ts';
