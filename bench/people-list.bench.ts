@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createIncidentsModule } from '../src/server/modules/incidents/index.ts';
+import { incidentPeopleFacts } from '../src/server/modules/people/index.ts';
 import { listPeople } from '../src/server/modules/people/people-list.ts';
 import { openRuntime } from '../src/server/runtime.ts';
 import { peopleListQuery } from '../src/shared/contracts/people.ts';
@@ -40,7 +41,7 @@ const { ctx } = runtime;
 const actor = { type: 'system' as const, id: null, label: 'bench' };
 
 try {
-  const incident = await createIncidentsModule(ctx).service.create(
+  const incident = await createIncidentsModule(ctx, incidentPeopleFacts).service.create(
     { title: 'Bench breach', awareAt: new Date().toISOString() },
     { actor },
   );

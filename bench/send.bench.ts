@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import { createCampaignsModule } from '../src/server/modules/campaigns/index.ts';
 import { createIncidentsModule } from '../src/server/modules/incidents/index.ts';
 import { DEFAULT_SMTP_CONNECTIONS } from '../src/server/modules/outbound/senders.ts';
-import { createPeopleModule } from '../src/server/modules/people/index.ts';
+import { createPeopleModule, incidentPeopleFacts } from '../src/server/modules/people/index.ts';
 import { openRuntime } from '../src/server/runtime.ts';
 import { benchStaff, createApprovedExampleCampaign, insertPeopleDirectly } from './support/bench-campaign.ts';
 import { createBenchDatabase } from './support/bench-database.ts';
@@ -137,7 +137,7 @@ async function measure(label: string, run: () => Promise<RunResult>) {
 
 // 1. The audience: N synthetic people imported through the population module, as an operator would.
 const { author, approver } = await benchStaff(runtime.ctx);
-const incidents = createIncidentsModule(runtime.ctx);
+const incidents = createIncidentsModule(runtime.ctx, incidentPeopleFacts);
 const population = createPeopleModule(runtime.ctx);
 const campaigns = createCampaignsModule(runtime.ctx);
 const incident = await incidents.service.create(

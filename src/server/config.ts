@@ -229,6 +229,30 @@ export const configSchema = z
       .string()
       .optional()
       .describe('HMAC secret that signs webhook SMS requests and verifies receipts.'),
+    CANDOR_SEND_RATES: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const rates: Record<string, number> = {};
+        for (const part of value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const match = /^([a-z_]+)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
+          if (!match) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${part}" is not name=messages-per-second (e.g. email=200,sms=10,update=50)`,
+            });
+            return z.NEVER;
+          }
+          rates[match[1]!] = Number(match[2]);
+        }
+        return rates;
+      })
+      .describe(
+        "Send rates in messages per second across every process: email= and sms= cap the provider (e.g. email=14 for a provider that allows 14/s), a message kind (lookup, update, contact_ack, …) overrides its own throttle; 0 removes a limit. Empty: no provider cap, the kinds' defaults.",
+      ),
     CANDOR_DELIVERY_BATCH: z.coerce
       .number()
       .int()

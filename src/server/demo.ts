@@ -12,7 +12,12 @@ import { createCampaignsModule } from './modules/campaigns/index.ts';
 import { createInboxModule } from './modules/inbox/index.ts';
 import { createIncidentsModule, incidentPublicFacts } from './modules/incidents/index.ts';
 import { createNoticeSiteModule, noticeContentSchema } from './modules/notice-site/index.ts';
-import { createPeopleModule, type ImportProgress, parseMappingFile } from './modules/people/index.ts';
+import {
+  createPeopleModule,
+  type ImportProgress,
+  incidentPeopleFacts,
+  parseMappingFile,
+} from './modules/people/index.ts';
 import { advisoryLocks } from './platform/advisory-locks.ts';
 import { type Actor, recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
@@ -68,8 +73,8 @@ async function loadDemo(
   actor: Actor,
   onProgress?: (file: string, progress: ImportProgress) => void,
 ): Promise<DemoResult> {
-  const incidents = createIncidentsModule(ctx);
-  const population = createPeopleModule(ctx);
+  const incidents = createIncidentsModule(ctx, incidentPeopleFacts);
+  const people = createPeopleModule(ctx);
   // The company is named once: the demo names it only where nobody has, and its texts say that name.
   await ctx.db.transaction().execute(async (tx) => {
     if (await nameCompanyIfUnset(tx, DEMO_COMPANY, actor.label)) {
@@ -86,7 +91,7 @@ async function loadDemo(
   for (const file of FILES) {
     const mappingFile = path.join(EXAMPLES, file.replace(/\.(csv|jsonl)$/, '.mapping.json'));
     // A file imported before is recognised by its hash and skipped; one a crash interrupted resumes.
-    const summary = await population.service.runImport({
+    const summary = await people.service.runImport({
       incidentId: incident.id,
       source: { kind: 'file', path: path.join(EXAMPLES, file) },
       fileName: file,
@@ -103,7 +108,7 @@ async function loadDemo(
       newPeople: summary.newPeople,
     });
   }
-  const stats = await population.service.stats(incident.id);
+  const stats = await people.service.stats(incident.id);
   const { author, approver } = await demoStaff(ctx);
   const campaignId = await createDemoCampaign(ctx, incident.id, companyName, author, approver);
   const notice = await publishDemoNotice(ctx, incident.id, companyName, author, approver);

@@ -7,7 +7,7 @@ import { createKeysModule } from './modules/keys/index.ts';
 import { createNoticeSiteModule } from './modules/notice-site/index.ts';
 import { createObligationsModule } from './modules/obligations/index.ts';
 import { createOutboundModule, type OutboundOptions } from './modules/outbound/index.ts';
-import { createPeopleModule } from './modules/people/index.ts';
+import { createPeopleModule, incidentPeopleFacts } from './modules/people/index.ts';
 import type { PlatformContext } from './platform/context.ts';
 
 /** The outbound module, with the people's blind index for its outbox search (tests make their own). */
@@ -29,14 +29,14 @@ export function createServerModules(ctx: PlatformContext) {
   const outbound = createOutbound(ctx);
   const campaigns = createCampaignsModule(ctx, { outbound });
   campaigns.serve();
-  // The notice site files contact messages in the inbox: wired here, the notice module knowing only a function.
+  // The notice site files contact messages in the inbox: wired here, the notice-site module knowing only a function.
   const inbox = createInboxModule(ctx, { kick: () => outbound.messages.kick() });
   const noticeSite = createNoticeSiteModule(ctx, { outbound, onContact: inbox.ingest });
   return {
     auth: createAuthModule(ctx),
     audit: createAuditModule(ctx),
     keys: createKeysModule(ctx),
-    incidents: createIncidentsModule(ctx),
+    incidents: createIncidentsModule(ctx, incidentPeopleFacts),
     people: createPeopleModule(ctx),
     obligations: createObligationsModule(ctx),
     outbound,

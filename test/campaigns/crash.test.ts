@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaignsModule } from '../../src/server/modules/campaigns/index.ts';
 import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
 import { enqueueMessage } from '../../src/server/modules/outbound/index.ts';
+import { incidentPeopleFacts } from '../../src/server/modules/people/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import type { CampaignInput } from '../../src/shared/contracts/campaigns.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
@@ -116,7 +117,7 @@ async function kill(child: ChildProcess) {
 }
 
 async function startCampaign(prefix: string): Promise<{ id: string; incidentId: string; emails: string[] }> {
-  const incident = await createIncidentsModule(t.ctx).service.create(
+  const incident = await createIncidentsModule(t.ctx, incidentPeopleFacts).service.create(
     { title: `Crash ${prefix}`, awareAt: new Date(Date.now() - 86_400_000).toISOString() },
     { actor: author },
   );

@@ -11,6 +11,7 @@ import {
   smtpSender,
 } from '../../src/server/modules/outbound/senders.ts';
 import type { Mapping } from '../../src/server/modules/people/index.ts';
+import { incidentPeopleFacts } from '../../src/server/modules/people/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { AppError } from '../../src/server/platform/errors.ts';
 import { createTwilioProvider, twilioSignature } from '../../src/server/platform/sms/index.ts';
@@ -150,7 +151,7 @@ function campaignsWith(engine: EngineOptions = {}) {
 type Engine = ReturnType<ReturnType<typeof campaignsWith>['engine']>;
 
 async function newIncident(people: Person[]): Promise<string> {
-  const incident = await createIncidentsModule(t.ctx).service.create(
+  const incident = await createIncidentsModule(t.ctx, incidentPeopleFacts).service.create(
     { title: 'Shop database', awareAt: new Date(Date.now() - 86_400_000).toISOString() },
     { actor: author },
   );

@@ -22,7 +22,9 @@ export async function publishNotice(
   incidentId: string,
   content: NoticeContent = exampleNotice(),
 ): Promise<string> {
-  const draft = ok<{ id: string }>(await comms.put(`/api/incidents/${incidentId}/notice-site/draft`, { content }));
+  const draft = ok<{ id: string }>(
+    await comms.put(`/api/incidents/${incidentId}/notice-site/draft`, { content }),
+  );
   ok(await legal.post(`/api/incidents/${incidentId}/notice-site/versions/${draft.id}/approve`));
   ok(await comms.post(`/api/incidents/${incidentId}/notice-site/versions/${draft.id}/publish`));
   return ok<{ slug: string }>(await comms.get(`/api/incidents/${incidentId}/notice-site`)).slug;

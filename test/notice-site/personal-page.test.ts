@@ -233,7 +233,9 @@ describe('links that must not open the page', () => {
     const response = await getPage(site.t, `/n/${site.slug}/me/${foreign}`);
     expectLinkRefused(response);
     // And this incident's token on the other incident's site.
-    const otherSlug = ok<{ slug: string }>(await site.comms.get(`/api/incidents/${other.id}/notice-site`)).slug;
+    const otherSlug = ok<{ slug: string }>(
+      await site.comms.get(`/api/incidents/${other.id}/notice-site`),
+    ).slug;
     const mine = personalLinkToken(site.t.ctx.crypto, site.incidentId, pn, new Date(Date.now() + 86_400_000));
     const crossed = await getPage(site.t, `/n/${otherSlug}/me/${mine}`);
     expect(crossed.statusCode).toBe(403);
@@ -404,9 +406,9 @@ describe('revocation', () => {
     const bobCookie = await open(bobLink);
     expect((await view(bobCookie)).statusCode).toBe(200);
     // comms may not.
-    expect((await site.comms.post(`/api/incidents/${site.incidentId}/notice-site/revoke-links`)).statusCode).toBe(
-      403,
-    );
+    expect(
+      (await site.comms.post(`/api/incidents/${site.incidentId}/notice-site/revoke-links`)).statusCode,
+    ).toBe(403);
     expect((await view(bobCookie)).statusCode).toBe(200);
 
     const revoked = ok<{ revokedAt: string }>(

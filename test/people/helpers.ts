@@ -10,6 +10,7 @@ import { createIncidentsModule } from '../../src/server/modules/incidents/index.
 import {
   createPeopleModule,
   type ImportSummary,
+  incidentPeopleFacts,
   type Mapping,
 } from '../../src/server/modules/people/index.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
@@ -70,7 +71,7 @@ export async function createPeopleHarness(): Promise<PeopleHarness> {
   });
   const ctx = { config, db: database.db, crypto, logger: createLogger({ level: 'silent' }) };
   const population = createPeopleModule(ctx).service;
-  const incidents = createIncidentsModule(ctx).service;
+  const incidents = createIncidentsModule(ctx, incidentPeopleFacts).service;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-population-'));
   let files = 0;
   const writeFile = (name: string, content: string | Buffer) => {

@@ -8,7 +8,11 @@ import {
   type Senders,
   smtpSender,
 } from '../../src/server/modules/outbound/senders.ts';
-import { createPeopleModule, type Mapping } from '../../src/server/modules/people/index.ts';
+import {
+  createPeopleModule,
+  incidentPeopleFacts,
+  type Mapping,
+} from '../../src/server/modules/people/index.ts';
 import { needsSmtpUtf8, normalizeEmail } from '../../src/server/modules/people/normalize/email.ts';
 import type { Actor } from '../../src/server/platform/audit/audit-log.ts';
 import { csv, importPeople } from '../obligations/helpers.ts';
@@ -113,7 +117,7 @@ const mapping: Mapping = {
 const HEADER = 'customer_id,email,name,address,city,zip,country';
 
 async function newIncident(...lines: string[]) {
-  const incident = await createIncidentsModule(t.ctx).service.create(
+  const incident = await createIncidentsModule(t.ctx, incidentPeopleFacts).service.create(
     { title: 'Webshop', awareAt: new Date(Date.now() - 86_400_000).toISOString() },
     { actor: testActor },
   );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIncidentsModule } from '../../src/server/modules/incidents/index.ts';
+import { incidentPeopleFacts } from '../../src/server/modules/people/index.ts';
 import type { ImportSummaryDto, UploadResponse } from '../../src/shared/contracts/people.ts';
 import { as, createSignedInUser, createTestApp, type SignedInUser, type TestApp } from '../support/app.ts';
 import { csv, testActor, waitFor } from './helpers.ts';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 async function newIncident(): Promise<string> {
-  const created = await createIncidentsModule(t.ctx).service.create(
+  const created = await createIncidentsModule(t.ctx, incidentPeopleFacts).service.create(
     { title: 'Upload test', awareAt: '2026-01-15T09:00:00Z' },
     { actor: testActor },
   );

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createIncidentsModule } from '../../server/modules/incidents/index.ts';
 import { createObligationsModule } from '../../server/modules/obligations/index.ts';
+import { incidentPeopleFacts } from '../../server/modules/people/index.ts';
 import {
   createIncidentRequest,
   type IncidentStatus,
@@ -88,7 +89,9 @@ export function registerIncidentCommands(program: Command): void {
         });
         if (!parsed.success) throw flagError(parsed.error.issues[0]!);
         const created = await withRuntime((runtime) =>
-          createIncidentsModule(runtime.ctx).service.create(parsed.data, { actor: cliActor() }),
+          createIncidentsModule(runtime.ctx, incidentPeopleFacts).service.create(parsed.data, {
+            actor: cliActor(),
+          }),
         );
         if (options.json) return printJson(created);
         process.stdout.write(`incident ${created.id} created: ${created.title}\n`);
@@ -99,7 +102,9 @@ export function registerIncidentCommands(program: Command): void {
     .description('List incidents.')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const incidents = await withRuntime((runtime) => createIncidentsModule(runtime.ctx).service.list());
+      const incidents = await withRuntime((runtime) =>
+        createIncidentsModule(runtime.ctx, incidentPeopleFacts).service.list(),
+      );
       if (options.json) return printJson(incidents);
       for (const i of incidents)
         process.stdout.write(
@@ -114,7 +119,9 @@ export function registerIncidentCommands(program: Command): void {
     .argument('<id>', 'incident id')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const found = await withRuntime((runtime) => createIncidentsModule(runtime.ctx).service.detail(id));
+      const found = await withRuntime((runtime) =>
+        createIncidentsModule(runtime.ctx, incidentPeopleFacts).service.detail(id),
+      );
       if (options.json) return printJson(found);
       const lines = [
         found.title,
@@ -155,7 +162,7 @@ export function registerIncidentCommands(program: Command): void {
       }
       const actor = cliActor();
       const result = await withRuntime(async (runtime) => {
-        const incidents = createIncidentsModule(runtime.ctx).service;
+        const incidents = createIncidentsModule(runtime.ctx, incidentPeopleFacts).service;
         let detail = await incidents.detail(id);
         // Refuse a status move that cannot happen before changing any time, so a refused command changes nothing.
         if (status && status !== detail.status && !detail.nextStatuses.includes(status as IncidentStatus)) {

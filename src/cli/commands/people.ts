@@ -110,7 +110,7 @@ export function registerPeopleCommands(program: Command): void {
         const caseSensitiveIds = options.caseSensitiveIds === true ? true : mapFile?.caseSensitiveIds;
         const printer = progressPrinter(false);
         const summary = await withRuntime(async (runtime) => {
-          const population = createPeopleModule(runtime.ctx);
+          const people = createPeopleModule(runtime.ctx);
           if (options.resume) {
             const job = await runtime.ctx.db
               .selectFrom('imports')
@@ -119,11 +119,11 @@ export function registerPeopleCommands(program: Command): void {
               .executeTakeFirst();
             if (!job || job.incident_id !== incidentId)
               throw new Error(`No import ${options.resume} in incident ${incidentId}.`);
-            return population.service.resumeImport(options.resume, cliActor());
+            return people.service.resumeImport(options.resume, cliActor());
           }
           if (!file) throw new Error('Name the file to import (or --resume <importId>).');
           const source = path.resolve(file);
-          return population.service.runImport({
+          return people.service.runImport({
             incidentId,
             source: { kind: 'file', path: source },
             fileName: path.basename(source),

@@ -12,7 +12,7 @@ export function registerProcessCommands(program: Command): void {
   program
     .command('worker')
     .description(
-      'Run the background work of `serve` without the HTTP server: scheduled jobs, campaign delivery, notice-site messages.',
+      'Run the background work of `serve` without the HTTP server: scheduled jobs, outbound sending (campaign notices and messages).',
     )
     .action(() => runWorker().catch(fail));
 

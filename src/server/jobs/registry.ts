@@ -14,7 +14,7 @@ import type { ServerModules } from '../wiring.ts';
  * - `obligations.deadline-reminders`: 72 h / 24 h / overdue alerts on the timeline and by email
  * - `platform.purge-rate-limits`: ended rate-limit windows and spent one-time values
  *
- * Not jobs, on purpose: the campaign delivery loop and the notice site's message loop (rows claimed in
+ * Not jobs, on purpose: the campaign delivery loop and the outbound message lane (rows claimed in
  * batches, see `background.ts`), and per-process memory flushed on timers (the notice site's counters,
  * caches of the site, the inbox counts and the data keys).
  */

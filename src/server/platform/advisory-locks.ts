@@ -29,7 +29,7 @@ export const advisoryLocks = {
 
 /** Lock families keyed by a value: two int4 keys, `(class, hashtext(value))`. */
 export const advisoryLockClasses = {
-  /** population (session, held for the whole import): one import per incident at a time, across processes. */
+  /** people (session, held for the whole import): one import per incident at a time, across processes. */
   importPerIncident: 7_317_100,
 } as const;
 

@@ -35,7 +35,7 @@ export const navItems: NavItem[] = [
 ];
 
 /**
- * An incident's People tab belongs to the People section, its Notices (campaigns) to Campaigns, its Notice
+ * An incident's People tab belongs to the People section, its Campaigns tab to Campaigns, its Notice
  * site to Notice site, the rest of the incident to Incidents.
  */
 const sectionsInsideIncidents: Partial<Record<ConsolePath, RegExp>> = {

@@ -34,7 +34,7 @@ export {
   type TemplateProblem,
 } from './templates/index.ts';
 
-/** The people's blind index of an address (for outbound's outbox search), from population's door. */
+/** The people's blind index of an address (for outbound's outbox search), from people's door. */
 export function peopleRecipientIndex(crypto: PlatformContext['crypto']) {
   return (kind: 'email' | 'phone', value: string, defaultCountry?: string | undefined) =>
     blindLookup(crypto, { kind, value, defaultCountry })?.index ?? null;

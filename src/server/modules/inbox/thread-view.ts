@@ -10,7 +10,7 @@ import { DUE_SOON_MS, type ThreadKey, type ThreadRecord } from './threads.reposi
 
 /**
  * A thread as the console shows it: the sender masked, the subject decrypted, the SLA's state, the
- * incident's title and the assignee's name (read through the incidents and users doors).
+ * incident's title and the assignee's name (read through the incidents and auth doors).
  */
 export type ThreadView = ThreadRecord & { incident_title: string | null; assignee_name: string | null };
 

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.ts';
 
 /**
  * SQL on `inbox_threads` (and the rules it counts topics by). Only the inbox's own tables: the incident's
- * title and the assignee's name come through the incidents and users doors (thread-view.ts).
+ * title and the assignee's name come through the incidents and auth doors (thread-view.ts).
  */
 
 /** A thread as the services read it: everything but the search hashes and the sender's blind index. */

@@ -5,46 +5,48 @@ import {
   statusTransitions,
 } from '../../../shared/contracts/incidents.ts';
 import { categoriesOf } from '../../../shared/taxonomy.ts';
-import type { Executor } from '../../db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import { staffEmails } from '../auth/index.ts';
-import { exposedCategoryMask, peopleCounts } from '../people/index.ts';
 import { readCompanyProfile } from './company-profile.ts';
 import { columnOf, effectiveEntity, entityFlagsOf, iso, metricsOf, toSummary } from './incident-view.ts';
+import type { Reader } from './incidents.deps.ts';
 import { findIncidentRow, listIncidentRows, ownerIds } from './incidents.repository.ts';
 
 /** Reading incidents: the list, one summary, and the detail the incident page shows. */
 
-export async function findIncident(db: Executor, id: string): Promise<IncidentSummary | undefined> {
+export async function findIncident(
+  { db, people: facts }: Reader,
+  id: string,
+): Promise<IncidentSummary | undefined> {
   const row = await findIncidentRow(db, id);
   if (!row) return undefined;
-  const people = await peopleCounts(db, [id]);
+  const people = await facts.counts(db, [id]);
   return toSummary(row, people.get(id) ?? 0);
 }
 
-export async function getIncident(db: Executor, id: string): Promise<IncidentSummary> {
-  const incident = await findIncident(db, id);
+export async function getIncident(reader: Reader, id: string): Promise<IncidentSummary> {
+  const incident = await findIncident(reader, id);
   if (!incident) throw notFound('An incident with this id');
   return incident;
 }
 
 /** Newest first, each with its count of people. */
-export async function listIncidents(db: Executor): Promise<IncidentSummary[]> {
+export async function listIncidents({ db, people: facts }: Reader): Promise<IncidentSummary[]> {
   const rows = await listIncidentRows(db);
-  const people = await peopleCounts(
+  const people = await facts.counts(
     db,
     rows.map((r) => r.id),
   );
   return rows.map((row) => toSummary(row, people.get(row.id) ?? 0));
 }
 
-export async function getIncidentDetail(db: Executor, id: string): Promise<IncidentDetail> {
+export async function getIncidentDetail({ db, people: facts }: Reader, id: string): Promise<IncidentDetail> {
   const row = await findIncidentRow(db, id);
   if (!row) throw notFound('An incident with this id');
   const [people, profile, mask, owners] = await Promise.all([
-    peopleCounts(db, [id]),
+    facts.counts(db, [id]),
     readCompanyProfile(db),
-    exposedCategoryMask(db, id),
+    facts.exposedMask(db, id),
     ownerIds(db, id),
   ]);
   const emails = await staffEmails(db, owners);

@@ -64,7 +64,7 @@ export async function createIncident(
       requestId: meta.requestId,
       target: { type: 'incident', id },
     });
-    return (await findIncident(tx, id))!;
+    return (await findIncident({ db: tx, people: deps.people }, id))!;
   });
 }
 
@@ -127,7 +127,7 @@ export async function updateIncident(
       details: { fields },
     });
   });
-  return getIncidentDetail(deps.db, id);
+  return getIncidentDetail(deps, id);
 }
 
 export async function addNote(deps: Deps, id: string, text: string, meta: Meta): Promise<void> {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../../../shared/contracts/common.ts';
 import * as contract from '../../../shared/contracts/incidents.ts';
-import type { PlatformContext } from '../../platform/context.ts';
 import { requestMeta } from '../../platform/http/actors.ts';
 import { getIncident, getIncidentDetail, listIncidents } from './incident-read.service.ts';
 import { addNote, createIncident, updateIncident } from './incident-write.service.ts';
+import type { Deps } from './incidents.deps.ts';
 import { setKeyTimes } from './key-times.service.ts';
 import { transitionIncident } from './lifecycle.service.ts';
 import { metricsOverview } from './metrics.service.ts';
@@ -12,7 +12,7 @@ import { setOwners } from './owners.service.ts';
 import * as tasks from './tasks.service.ts';
 import { listTimeline } from './timeline.ts';
 
-export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPluginAsyncZod {
+export function incidentsRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     const read = { access: { permission: 'incidents:read' as const } };
     const write = { access: { permission: 'incidents:write' as const } };
@@ -22,7 +22,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
       '/api/incidents',
       { config: read, schema: { tags, response: { 200: contract.incidentList } } },
       async () => ({
-        incidents: await listIncidents(deps.db),
+        incidents: await listIncidents(deps),
       }),
     );
     app.get(
@@ -36,7 +36,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
     app.get(
       '/api/incidents/:id',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.incidentDetail } } },
-      async (request) => getIncidentDetail(deps.db, request.params.id),
+      async (request) => getIncidentDetail(deps, request.params.id),
     );
     app.post(
       '/api/incidents',
@@ -103,7 +103,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
       '/api/incidents/:id/timeline',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.timelineResponse } } },
       async (request) => {
-        await getIncident(deps.db, request.params.id);
+        await getIncident(deps, request.params.id);
         return { events: await listTimeline(deps.db, request.params.id) };
       },
     );
@@ -122,7 +122,7 @@ export function incidentsRoutes(deps: Pick<PlatformContext, 'db'>): FastifyPlugi
       '/api/incidents/:id/tasks',
       { config: read, schema: { tags, params: idParams, response: { 200: contract.taskList } } },
       async (request) => {
-        await getIncident(deps.db, request.params.id);
+        await getIncident(deps, request.params.id);
         return { tasks: await tasks.listTasks(deps.db, request.params.id) };
       },
     );

@@ -1,6 +1,7 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import { getIncident, getIncidentDetail, listIncidents } from './incident-read.service.ts';
 import { createIncident, updateIncident } from './incident-write.service.ts';
+import type { Deps, PeopleFacts } from './incidents.deps.ts';
 import { incidentsRoutes } from './incidents.routes.ts';
 import { setKeyTimes } from './key-times.service.ts';
 import { transitionIncident } from './lifecycle.service.ts';
@@ -8,6 +9,7 @@ import { metricsOverview } from './metrics.service.ts';
 
 export { COMPANY_PROFILE_KEY, defaultCompanyProfile, readCompanyProfile } from './company-profile.ts';
 export { effectiveEntity } from './incident-view.ts';
+export type { PeopleFacts } from './incidents.deps.ts';
 export {
   awareTimes,
   incidentExists,
@@ -28,16 +30,20 @@ export {
 export { slugFromTitle } from './public-slug.ts';
 export { appendTimeline, fullTimeline, type TimelineKind } from './timeline.ts';
 
-/** Incidents: the record every response hangs off, its lifecycle, timeline, tasks and timings. */
-export function createIncidentsModule(ctx: Pick<PlatformContext, 'db'>) {
+/**
+ * Incidents: the record every response hangs off, its lifecycle, timeline, tasks and timings. `people` is
+ * what it shows of the incident's people (counts, exposed categories), from the people module's door.
+ */
+export function createIncidentsModule(base: Pick<PlatformContext, 'db'>, people: PeopleFacts) {
+  const ctx: Deps = { db: base.db, people };
   return {
     routes: [incidentsRoutes(ctx)],
     service: {
       create: (input: Parameters<typeof createIncident>[1], meta: Parameters<typeof createIncident>[2]) =>
         createIncident(ctx, input, meta),
-      get: (id: string) => getIncident(ctx.db, id),
-      detail: (id: string) => getIncidentDetail(ctx.db, id),
-      list: () => listIncidents(ctx.db),
+      get: (id: string) => getIncident(ctx, id),
+      detail: (id: string) => getIncidentDetail(ctx, id),
+      list: () => listIncidents(ctx),
       setKeyTimes: (
         id: string,
         input: Parameters<typeof setKeyTimes>[2],

@@ -65,7 +65,7 @@ export async function setKeyTimes(
       details: { fields: changed, reason: input.reason.slice(0, 500) },
     });
   });
-  return getIncidentDetail(deps.db, id);
+  return getIncidentDetail(deps, id);
 }
 
 /**

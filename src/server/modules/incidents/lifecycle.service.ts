@@ -51,5 +51,5 @@ export async function transitionIncident(
       details: { to },
     });
   });
-  return getIncidentDetail(deps.db, id);
+  return getIncidentDetail(deps, id);
 }

@@ -36,5 +36,5 @@ export async function setOwners(
       details: { owners: unique },
     });
   });
-  return getIncidentDetail(deps.db, id);
+  return getIncidentDetail(deps, id);
 }

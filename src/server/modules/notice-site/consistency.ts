@@ -12,7 +12,7 @@ import type { NoticeContent } from './content.ts';
 
 /**
  * What the notice must agree with: the incident's measured exposure (people per category, from the
- * population module's counts), or, before any import, the categories entered on the incident. Feeds the
+ * people module's counts), or, before any import, the categories entered on the incident. Feeds the
  * "What information was involved" prefill and the consistency check legal sees before approving.
  */
 export async function exposureOf(

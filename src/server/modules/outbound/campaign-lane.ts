@@ -48,7 +48,7 @@ interface Deps {
   config: { publicUrl: string };
   senders: () => Senders;
   throttles: Throttles;
-  /** Messages per second per channel's provider, across every process (CANDOR_SEND_RATES). */
+  /** Messages per second per channel's provider, across every process (CANDOR_SEND_RATES: email=, sms=). */
   providerRates: { email?: number | undefined; sms?: number | undefined };
   failures: FailureWindows;
   port: () => CampaignPort;

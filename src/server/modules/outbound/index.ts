@@ -75,7 +75,7 @@ export { siteOutboxQuery, siteOutboxSearchBody } from './site-outbox.ts';
 export { createStaffMailer } from './staff-mailer.ts';
 
 export interface OutboundOptions {
-  /** The people's blind index of an address (population's door), for outbox search. */
+  /** The people's blind index of an address (people's door), for outbox search. */
   recipients: RecipientIndex;
   /** Senders to use instead of the configured ones (tests). */
   senders?: Senders | undefined;
@@ -103,7 +103,7 @@ export function createOutboundModule(
     senders ??= options.senders ?? createSenders(config, ctx.db, ctx.crypto, options.recipients);
     return senders;
   };
-  const rates = sendRates(options.rates ?? {});
+  const rates = sendRates(options.rates ?? config.CANDOR_SEND_RATES);
   const throttles = createThrottles(ctx);
   const failures = createFailureWindows();
   const handlers = new Map<MessageKind, MessageHandler>();

@@ -4,8 +4,8 @@ import type { MessageKind } from './outbound.types.ts';
  * Every kind of message the outbound queue carries, with its priority and its default throttle. Lower
  * priority goes first: claims take the most urgent due messages, so a verification code someone is waiting
  * for never queues behind update notices, and campaign notices (their own rows, see `campaign-lane.ts`) come
- * last. Throttles are messages per second across every process (`throttle.ts`); the module's `rates`
- * option overrides them (`{ lookup: 20 }`) and caps a channel's provider (`{ email: 200, sms: 10 }`).
+ * last. Throttles are messages per second across every process (`throttle.ts`); CANDOR_SEND_RATES (or the
+ * module's `rates` option) overrides them (`{ lookup: 20 }`) and caps a channel's provider (`{ email: 200, sms: 10 }`).
  *
  * A prepared kind carries its finished text in its sealed payload (the inbox writes it); the other kinds are
  * decided and written at send time by the handler the owning feature registers (`MessageHandler`).
@@ -44,6 +44,14 @@ export function sendRates(setting: Readonly<Record<string, number>>): {
   kinds: Record<MessageKind, number | undefined>;
   channels: { email?: number | undefined; sms?: number | undefined };
 } {
+  const unknown = Object.keys(setting).filter(
+    (name) => name !== 'email' && name !== 'sms' && !isMessageKind(name),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `CANDOR_SEND_RATES names ${unknown.join(', ')}: use email, sms, or a message kind (${messageKinds.join(', ')}).`,
+    );
+  }
   const kinds = Object.fromEntries(
     messageKinds.map((kind) => {
       const rate = setting[kind] ?? kindPolicies[kind].rate;

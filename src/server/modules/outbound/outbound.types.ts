@@ -52,7 +52,7 @@ export interface Senders {
 
 /**
  * The people's blind index of an email address or phone number, normalized as imports normalize them
- * (population's door provides it at composition time), so staff find an outbox message by exact address
+ * (people's door provides it at composition time), so staff find an outbox message by exact address
  * without decrypting the outbox. Null when the value does not normalize.
  */
 export type RecipientIndex = (

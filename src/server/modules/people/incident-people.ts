@@ -87,3 +87,6 @@ export async function personReach(
     .executeTakeFirst();
   return row ? { email: row.reachable_email, sms: row.reachable_phone, letter: row.reachable_postal } : null;
 }
+
+/** What an incident shows of its people (the incidents module's `PeopleFacts`, handed over at wiring). */
+export const incidentPeopleFacts = { counts: peopleCounts, exposedMask: exposedCategoryMask };

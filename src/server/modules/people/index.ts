@@ -40,6 +40,7 @@ export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export {
   audienceOf,
   exposedCategoryMask,
+  incidentPeopleFacts,
   peopleByJurisdictionAndExposure,
   peopleCounts,
   personReach,

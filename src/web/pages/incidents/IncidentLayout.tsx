@@ -45,7 +45,12 @@ const sections = [
     to: '/incidents/$incidentId/campaigns',
     permission: 'campaigns:read',
   },
-  { value: 'notice-site', label: 'Notice site', to: '/incidents/$incidentId/notice-site', permission: 'notice:read' },
+  {
+    value: 'notice-site',
+    label: 'Notice site',
+    to: '/incidents/$incidentId/notice-site',
+    permission: 'notice:read',
+  },
 ] as const satisfies ReadonlyArray<{ value: string; label: string; to: string; permission: Permission }>;
 
 export function IncidentLayout({ incidentId }: { incidentId: string }) {
