@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: the one table of every setting (it generates `candor config` and the
+// README's table); one entry per variable reads better than the same list spread over files.
 import path from 'node:path';
 import { z } from 'zod';
 

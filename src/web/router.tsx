@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: the console's one route table (TanStack Router's tree must be built in
+// one place to be typed); each route is a few lines that hand over to its page.
 import type { QueryClient } from '@tanstack/react-query';
 import {
   createRootRouteWithContext,

@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: Kysely's types for every table, kept in one file beside the migrations
+// so one change to the schema is one change here.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../../shared/permissions.ts';
 

@@ -7,7 +7,7 @@ import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { maskedSides } from './conflict-identifiers.ts';
-import { resolveAgain } from './import-runner.ts';
+import { resolveAgain } from './resolve-again.ts';
 
 /**
  * The conflicts queue: pairs of records that share an email or phone (or one strong identifier) but carry

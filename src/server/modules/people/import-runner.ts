@@ -1,28 +1,21 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import { dbOnClient, poolOf } from '../../db/database.ts';
-import type { ImportStatus } from '../../db/schema.ts';
+import { poolOf } from '../../db/database.ts';
 import { advisoryLockClasses } from '../../platform/advisory-locks.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
-import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { appendTimeline, incidentExists } from '../incidents/index.ts';
+import { incidentExists } from '../incidents/index.ts';
 import { caseRuleForImport } from './customer-id-rule.ts';
-import { conflictsByImport } from './import-conflicts.ts';
+import { finishImport, loadImport, removeUpload } from './import-finish.ts';
 import { parseIntoRecords, stagingTable } from './import-parse.ts';
 import { previewSource, sha256File } from './import-preview.ts';
-import {
-  type ImportProgress,
-  type ImportSummary,
-  type ProgressReporter,
-  progressReporter,
-  summaryOf,
-} from './import-progress.ts';
-import { type InputEncoding, InputError, type InputFormat } from './input/read-input.ts';
+import { type ImportProgress, type ImportSummary, progressReporter, summaryOf } from './import-progress.ts';
+import type { ImportDeps as Deps, ImportRequest } from './import-request.ts';
+import { InputError } from './input/read-input.ts';
 import { fileSource, type InputSource, uploadSource } from './input/sources.ts';
-import type { Mapping } from './mapping.ts';
-import { resolveIncident } from './resolve.ts';
+
+export type { ImportRequest, ImportSourceRequest } from './import-request.ts';
 
 /**
  * Imports one file into one incident, resumably:
@@ -34,33 +27,6 @@ import { resolveIncident } from './resolve.ts';
  *  3. identity resolution then recomputes the incident's people (idempotent, one transaction).
  * One import per incident at a time (an advisory lock); imports into different incidents run in parallel.
  */
-export type ImportSourceRequest =
-  | { kind: 'file'; path: string }
-  | { kind: 'upload'; path: string; sha256: Buffer; bytes: number };
-
-export interface ImportRequest {
-  incidentId: string;
-  source: ImportSourceRequest;
-  fileName: string;
-  format?: InputFormat | undefined;
-  encoding?: InputEncoding | undefined;
-  mapping?: Mapping | undefined;
-  defaultCountry?: string | undefined;
-  /** Compare customer ids case-sensitively (see customer-id-rule.ts); left out, the incident's rule. */
-  caseSensitiveIds?: boolean | undefined;
-
-  actor: Actor;
-  requestId?: string | undefined;
-  onProgress?: (progress: ImportProgress) => void;
-  /** Continue this unfinished import (its stored settings and checkpoint) instead of looking it up by content. */
-  resumeImportId?: string;
-  /** Called once the import has its id (a new one, the unfinished one it resumes, or the earlier duplicate). */
-  onStarted?: (importId: string, isDuplicate: boolean) => void;
-}
-
-type Deps = Pick<PlatformContext, 'db' | 'crypto' | 'logger'> & {
-  config?: Pick<PlatformContext['config'], 'CANDOR_IMPORT_THREADS' | 'CANDOR_IMPORT_THREADS_FROM'>;
-};
 
 const LOCK_CLASS = advisoryLockClasses.importPerIncident;
 
@@ -242,14 +208,6 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   }
 }
 
-type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
-
-/** An upload is deleted once its import ends (done or failed): the sealed file and its description. */
-async function removeUpload(file: string): Promise<void> {
-  await fs.promises.rm(file, { force: true });
-  await fs.promises.rm(`${file}.json`, { force: true });
-}
-
 async function markFailed(
   deps: Deps,
   importId: string,
@@ -302,158 +260,6 @@ export async function resumeImport(deps: Deps, importId: string, actor: Actor): 
     resumeImportId: job.id,
     actor,
   });
-}
-
-function loadImport(deps: Deps, importId: string) {
-  return deps.db.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirst();
-}
-
-async function finishImport(
-  deps: Deps,
-  importId: string,
-  request: ImportRequest,
-  progress: ProgressReporter,
-  unmapped: string[],
-): Promise<ImportSummary> {
-  const pool = poolOf(deps.db);
-  const read = await pool.connect();
-  const write = await pool.connect();
-  try {
-    // Attach the import's records (building their indexes in one pass) and mark it resolving, committed,
-    // so the resolution's reading connection sees them; a crash after this resumes at resolution.
-    await write.query('BEGIN');
-    const staging = stagingTable(importId);
-    const attached = await write.query('SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass($1)', [
-      staging,
-    ]);
-    if (attached.rowCount === 0) {
-      progress.update({ phase: 'resolving', detail: 'indexing records' });
-      await write.query(
-        `ALTER TABLE source_records_${request.incidentId.replace(/-/g, '')} ATTACH PARTITION ${staging} FOR VALUES IN ('${importId}')`,
-      );
-      // Fresh statistics, so resolution's joins are planned for a million rows, not an empty table.
-      await write.query(`ANALYZE ${staging}`);
-    }
-    const peopleBefore = await write.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM people WHERE incident_id = $1',
-      [request.incidentId],
-    );
-    await write.query(
-      `UPDATE imports SET status = 'resolving', people_before = coalesce(people_before, $2) WHERE id = $1`,
-      [importId, peopleBefore.rows[0]!.n],
-    );
-    await write.query('COMMIT');
-
-    await write.query('BEGIN');
-    const result = await resolveIncident(read, write, request.incidentId, (detail) =>
-      progress.update({ phase: 'resolving', detail }),
-    );
-    const tx = dbOnClient(write);
-    // Resolution covers the whole incident: its conflict count is the incident's. This file's own are
-    // those whose newer record it brought (import-conflicts.ts).
-    const { rn_base } = await tx
-      .selectFrom('imports')
-      .select('rn_base')
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow();
-    const ownConflicts =
-      (await conflictsByImport(tx, request.incidentId, [{ id: importId, rn_base }])).get(importId) ?? 0;
-    await tx
-      .updateTable('imports')
-      .set({
-        status: 'done' satisfies ImportStatus,
-        people_after: result.people,
-        conflicts_found: ownConflicts,
-        finished_at: new Date(),
-        updated_at: new Date(),
-      })
-      .where('id', '=', importId)
-      .execute();
-    const job = (await tx
-      .selectFrom('imports')
-      .selectAll()
-      .where('id', '=', importId)
-      .executeTakeFirstOrThrow()) as ImportRow;
-    await recordAudit(tx, {
-      actor: request.actor,
-      action: 'import.completed',
-      requestId: request.requestId,
-      target: { type: 'import', id: importId },
-      details: {
-        incidentId: request.incidentId,
-        rows: Number(job.rows_total),
-        accepted: Number(job.accepted),
-        rejected: Number(job.rejected),
-        people: result.people,
-        conflicts: ownConflicts,
-        incidentConflicts: result.conflicts,
-      },
-    });
-    await appendTimeline(tx, {
-      incidentId: request.incidentId,
-      kind: 'import',
-      actor: request.actor,
-      summary: `Import of ${job.file_name} finished: ${Number(job.accepted).toLocaleString('en-US')} records accepted, ${Number(job.rejected).toLocaleString('en-US')} rejected; ${result.people.toLocaleString('en-US')} affected people; ${ownConflicts.toLocaleString('en-US')} conflicts from this file (${result.conflicts.toLocaleString('en-US')} in the incident to review). Obligations recomputed.`,
-      details: {
-        importId,
-        accepted: Number(job.accepted),
-        rejected: Number(job.rejected),
-        people: result.people,
-      },
-    });
-    await write.query('COMMIT');
-    await tx.destroy();
-    if (job.is_upload && job.source_path) await removeUpload(job.source_path);
-    progress.update({ phase: 'done' });
-    return summaryOf(job, unmapped, false);
-  } catch (error) {
-    await write.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    read.release();
-    write.release();
-  }
-}
-
-/** Re-runs identity resolution for an incident (after a conflict decision), under the import lock. */
-export async function resolveAgain(
-  deps: Deps,
-  incidentId: string,
-  meta: { actor: Actor; requestId?: string | undefined },
-) {
-  const pool = poolOf(deps.db);
-  const lock = await pool.connect();
-  const read = await pool.connect();
-  const write = await pool.connect();
-  try {
-    await lock.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, incidentId]);
-    await write.query('BEGIN');
-    const result = await resolveIncident(read, write, incidentId);
-    const tx = dbOnClient(write);
-    await recordAudit(tx, {
-      actor: meta.actor,
-      action: 'people.resolved',
-      requestId: meta.requestId,
-      target: { type: 'incident', id: incidentId },
-      details: { people: result.people, conflicts: result.conflicts },
-    });
-    await appendTimeline(tx, {
-      incidentId,
-      kind: 'import',
-      actor: meta.actor,
-      summary: `People re-resolved after a conflict decision: ${result.people.toLocaleString('en-US')} affected people.`,
-      details: { people: result.people, conflicts: result.conflicts },
-    });
-    await write.query('COMMIT');
-    await tx.destroy();
-    return result;
-  } catch (error) {
-    await write.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, incidentId]).catch(() => {});
-    for (const client of [lock, read, write]) client.release();
-  }
 }
 
 export { type ImportProgress, type ImportSummary, previewSource, sha256File, stagingTable };

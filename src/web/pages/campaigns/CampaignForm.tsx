@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: one form (Mantine's useForm) whose sections read and validate each
+// other's values; its pieces that stand alone live beside it (VariantsSection, LocaleContentEditor, RuleEditor, …).
 import {
   Alert,
   Button,

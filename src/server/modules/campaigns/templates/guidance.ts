@@ -1,3 +1,4 @@
+// Longer than ~400 lines on purpose: data, the advice per category and locale that legal reviews in one place.
 import { type Category, isCategory } from '../../../../shared/taxonomy.ts';
 import { isUsJurisdiction } from './category-phrases.ts';
 import type { Locale } from './locales.ts';

@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: one state machine whose states share the chunk loop; split, each part
+// would need the others' state.
 /**
  * A streaming CSV reader (RFC 4180 plus the delimiters exports use: comma, semicolon, tab, pipe) built for
  * breach exports, where bad rows must be rejected with their line number and everything else kept:
