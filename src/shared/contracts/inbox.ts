@@ -253,6 +253,8 @@ export type ThreadPerson = z.infer<typeof threadPerson>;
 export const threadDetail = threadSummary.omit({ messages: true }).extend({
   messages: z.array(threadMessage),
   person: threadPerson,
+  /** What the agent must know before replying or sending a code (the company name not set, say). */
+  warnings: z.array(z.string()),
 });
 export type ThreadDetail = z.infer<typeof threadDetail>;
 

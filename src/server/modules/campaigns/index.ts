@@ -1,3 +1,5 @@
+// Campaigns: the notice to every affected person, its variants by exposure, locale and risk, legal's
+// approval of each, the channel chain, activation codes and printed letters; outbound sends them.
 import { systemActor } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { createObligationsModule } from '../obligations/index.ts';

@@ -2,6 +2,7 @@ import type { ThreadDetail, ThreadMessage, ThreadPerson } from '../../../shared/
 import { categoriesOf } from '../../../shared/taxonomy.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { notFound } from '../../platform/errors.ts';
+import { companyNameUnsetWarning, readBranding } from '../../platform/settings/branding.ts';
 import { staffNames } from '../auth/index.ts';
 import { assignedActivationCode, categoryPhrase, maskEmail, maskPhone } from '../campaigns/index.ts';
 import { siteDispatches } from '../outbound/index.ts';
@@ -156,7 +157,9 @@ export async function getThread(
       .at(-1)
       ?.body.slice(0, 140) ?? '';
   const summary = await summaryOf(deps.crypto, row!, preview);
-  return { ...summary, messages, person };
+  // Replies and verification codes carry the company's name: say so before one goes out without it.
+  const warnings = (await readBranding(deps.db)).isCompanyNameSet ? [] : [companyNameUnsetWarning];
+  return { ...summary, messages, person, warnings };
 }
 
 /** An attachment's file, for download; each download is audited. */

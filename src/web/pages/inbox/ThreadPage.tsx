@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
+import { SendingWarnings } from '../../components/SendingWarnings.tsx';
 import { useCan } from '../../components/useCan.ts';
 import { ChannelLabel } from './ChannelLabel.tsx';
 import { DsrPanel } from './DsrPanel.tsx';
@@ -58,6 +59,7 @@ function ThreadView({ thread, refreshError }: { thread: ThreadDetail; refreshErr
             <MessageList thread={thread} />
             {canReply ? (
               <>
+                <SendingWarnings warnings={thread.warnings} />
                 <ReplyComposer key={thread.id} thread={thread} />
                 <NoteComposer threadId={thread.id} />
               </>
