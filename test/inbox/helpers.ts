@@ -194,6 +194,8 @@ export interface ThreadDetail extends ThreadView {
           activationCode: string | null;
         };
       };
+  /** What the agent must know before replying (the company name not set). */
+  warnings: string[];
 }
 
 export type ThreadMessage = {

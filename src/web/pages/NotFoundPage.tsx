@@ -3,7 +3,7 @@ import { Link } from '@tanstack/react-router';
 
 export function NotFoundPage() {
   return (
-    <Center mih="60vh" p="xl">
+    <Center component="main" mih="60vh" p="xl">
       <EmptyState>
         <EmptyState.Title order={1}>Page not found</EmptyState.Title>
         <EmptyState.Description>

@@ -189,6 +189,7 @@ function Alerts({
                         to="/incidents/$incidentId/obligations"
                         params={{ incidentId: alert.incidentId }}
                         size="xs"
+                        underline="always"
                       >
                         {alert.incidentTitle}
                       </RouterAnchor>{' '}

@@ -137,7 +137,7 @@ export const ObligationCard = memo(function ObligationCard({
             {o.sourceUrls.map((url) => (
               <span key={url}>
                 {' · '}
-                <Anchor href={url} target="_blank" rel="noreferrer noopener" size="xs">
+                <Anchor href={url} target="_blank" rel="noreferrer noopener" size="xs" underline="always">
                   {hostOf(url)}
                   <VisuallyHidden> (source for {o.regimeName}, opens in a new tab)</VisuallyHidden>
                 </Anchor>

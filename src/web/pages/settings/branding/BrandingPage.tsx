@@ -137,6 +137,8 @@ function BrandingForm({ branding }: { branding: BrandingView }) {
           label="Primary colour"
           description="Links, buttons and the header bar. Choose one dark enough for white text on it."
           format="hex"
+          // Chromium offers the EyeDropper API: Mantine's button for it has an icon and no name of its own.
+          eyeDropperButtonProps={{ 'aria-label': 'Pick the colour from the screen' }}
           value={primaryColor}
           onChange={(value) => change(() => setPrimaryColor(value))}
           swatches={['#1c7ed6', '#1971c2', '#0b7285', '#2b8a3e', '#5f3dc4', '#c2255c', '#e8590c', '#343a40']}
