@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { demoRoutes } from './demo.ts';
-import { systemRoutes } from './modules/system/system.routes.ts';
+import { createSystemModule } from './modules/system/index.ts';
 import { recordAudit } from './platform/audit/audit-log.ts';
 import type { PlatformContext } from './platform/context.ts';
 import { actorOf } from './platform/http/actors.ts';
@@ -90,7 +90,7 @@ export async function buildApp(ctx: PlatformContext, options: { webRoot?: string
       }),
   });
 
-  await app.register(systemRoutes(ctx));
+  for (const plugin of createSystemModule(ctx).routes) await app.register(plugin);
   await app.register(demoRoutes(ctx));
   for (const module of Object.values(modules)) for (const plugin of module.routes) await app.register(plugin);
 

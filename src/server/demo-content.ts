@@ -1,4 +1,4 @@
-import type { MacroInput } from './modules/inbox/macros.service.ts';
+import type { MacroInput } from './modules/inbox/index.ts';
 
 /**
  * The demo's words that are not in examples/: the incident's public title, the questions people send to the

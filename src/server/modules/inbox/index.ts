@@ -5,6 +5,9 @@ import type { Meta } from './inbox.deps.ts';
 import { inboxRoutes } from './inbox.routes.ts';
 import { type InboundMessage, ingest } from './ingest.ts';
 import { listMacros, type MacroInput, saveMacro } from './macros.service.ts';
+
+export type { MacroInput } from './macros.service.ts';
+
 import { satisfactionRoutes } from './satisfaction.ts';
 import { listThreads } from './threads-list.service.ts';
 
