@@ -78,5 +78,11 @@ export async function insertPeopleDirectly(ctx: Pick<Ctx, 'db'>, incidentId: str
            CASE WHEN g % 10 = 9 THEN 'es' END,
            true, true, true, 1
     FROM generate_series(1, ${count}::int) AS g`.execute(ctx.db);
+  // What a resolution writes with its people: the incident's cells, read by obligations and the incident list.
+  await sql`DELETE FROM people_cells WHERE incident_id = ${incidentId}::uuid`.execute(ctx.db);
+  await sql`
+    INSERT INTO people_cells (incident_id, jurisdiction, categories, people)
+    SELECT incident_id, jurisdiction, categories, count(*) FROM people WHERE incident_id = ${incidentId}::uuid
+    GROUP BY incident_id, jurisdiction, categories`.execute(ctx.db);
   await sql`ANALYZE people`.execute(ctx.db);
 }

@@ -300,6 +300,14 @@ export interface RecordPeopleTable {
   pn: number;
 }
 
+/** People per (jurisdiction, categories) cell of an incident, rewritten by each resolution (0016). */
+export interface PeopleCellsTable {
+  incident_id: string;
+  jurisdiction: string;
+  categories: number;
+  people: ColumnType<string, string | number, string | number>;
+}
+
 export interface PeopleTable {
   id: Generated<string>;
   incident_id: string;
@@ -698,6 +706,7 @@ export interface Database {
   import_issues: ImportIssuesTable;
   record_people: RecordPeopleTable;
   people: PeopleTable;
+  people_cells: PeopleCellsTable;
   resolution_conflicts: ResolutionConflictsTable;
   incident_owners: IncidentOwnersTable;
   incident_events: IncidentEventsTable;

@@ -3,7 +3,9 @@ import type { Executor } from '../../db/database.ts';
 
 /**
  * What other modules may know of an incident's people without reading them: how many there are, and which
- * categories of data their records expose. Counts and a bit mask only, never who.
+ * categories of data their records expose. Counts and a bit mask only, never who. They are read from the
+ * incident's cells (`people_cells`: people per jurisdiction and exposure), which each resolution rewrites
+ * with the people, so a read costs a few hundred rows whatever the incident's size.
  */
 
 /** People per incident; incidents without any are left out. */
@@ -14,8 +16,8 @@ export async function peopleCounts(
   const wanted = [...new Set(incidentIds)];
   if (wanted.length === 0) return new Map();
   const rows = await db
-    .selectFrom('people')
-    .select(['incident_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('people_cells')
+    .select(['incident_id', (eb) => eb.fn.sum<string>('people').as('n')])
     .where('incident_id', 'in', wanted)
     .groupBy('incident_id')
     .execute();
@@ -25,7 +27,7 @@ export async function peopleCounts(
 /** The categories (taxonomy bit mask) the incident's people expose together; null while none are imported. */
 export async function exposedCategoryMask(db: Executor, incidentId: string): Promise<number | null> {
   const row = await db
-    .selectFrom('people')
+    .selectFrom('people_cells')
     .select(sql<number | null>`bit_or(categories)`.as('mask'))
     .where('incident_id', '=', incidentId)
     .executeTakeFirst();
@@ -41,12 +43,17 @@ export async function peopleByJurisdictionAndExposure(
   incidentId: string,
 ): Promise<Array<{ jurisdiction: string; categories: number; people: number }>> {
   const rows = await db
-    .selectFrom('people')
-    .select(['jurisdiction', 'categories', (eb) => eb.fn.countAll<string>().as('n')])
+    .selectFrom('people_cells')
+    .select(['jurisdiction', 'categories', 'people'])
     .where('incident_id', '=', incidentId)
-    .groupBy(['jurisdiction', 'categories'])
+    .orderBy('jurisdiction')
+    .orderBy('categories')
     .execute();
-  return rows.map((r) => ({ jurisdiction: r.jurisdiction, categories: r.categories, people: Number(r.n) }));
+  return rows.map((r) => ({
+    jurisdiction: r.jurisdiction,
+    categories: r.categories,
+    people: Number(r.people),
+  }));
 }
 
 /**
