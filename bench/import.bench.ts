@@ -76,21 +76,57 @@ async function baseline(file: string, rows: number): Promise<number> {
   }
 }
 
+interface Phase {
+  name: string;
+  /** Seconds since the process started. */
+  startedAt: number;
+}
+
+/** Each phase's seconds, from the start of one to the start of the next (the last one to the end). */
+function profileOf(phases: Phase[], total: number): Array<{ name: string; seconds: number }> {
+  const byName = new Map<string, number>();
+  phases.forEach((phase, i) => {
+    const end = phases[i + 1]?.startedAt ?? total;
+    byName.set(phase.name, (byName.get(phase.name) ?? 0) + (end - phase.startedAt));
+  });
+  const first = phases[0]?.startedAt ?? total;
+  return [
+    { name: 'start (load, migrate, open the file)', seconds: first },
+    ...[...byName].map(([name, seconds]) => ({ name, seconds })),
+  ];
+}
+
 /** Runs the real CLI in a child process, sampling its peak RSS (VmHWM) from /proc while it runs. */
 function runCandor(
   argv: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ stdout: string; seconds: number; peakRssMb: number }> {
+): Promise<{ stdout: string; seconds: number; peakRssMb: number; phases: Phase[] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(root, 'bin/candor.js'), ...argv], {
       env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let peakKb = 0;
     child.stdout.on('data', (d) => {
       stdout += d;
+    });
+    // The CLI's progress lines name the phase it is in ("candor import: <phase> 42% …"): the time each
+    // phase starts gives the import's profile by phase.
+    const phases: Phase[] = [];
+    let pending = '';
+    child.stderr.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      pending += d.toString('utf8');
+      const lines = pending.split(/[\r\n]/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const phase = /candor import: ([a-z][a-z ]*?) \d/.exec(line)?.[1];
+        if (phase && phases.at(-1)?.name !== phase) {
+          phases.push({ name: phase, startedAt: (performance.now() - started) / 1000 });
+        }
+      }
     });
     const sample = setInterval(() => {
       try {
@@ -109,6 +145,7 @@ function runCandor(
           stdout,
           seconds: (performance.now() - started) / 1000,
           peakRssMb: Math.round(peakKb / 1024),
+          phases,
         });
     });
   });
@@ -172,6 +209,14 @@ for (const rows of sizes) {
   );
   console.log(`ratio candor / psql \\copy:             ${(run.rowsPerSecond / copyRate).toFixed(2)}×`);
   console.log(`peak RSS of the import process:        ${run.peakRssMb} MB  (goal < 1024 MB)`);
+  console.log(
+    "profile by phase (from the CLI's progress; parsing covers read, normalize, hash, seal and COPY):",
+  );
+  for (const phase of profileOf(run.phases, run.seconds)) {
+    console.log(
+      `  ${phase.name.padEnd(38)}${phase.seconds.toFixed(1).padStart(7)} s  ${((phase.seconds / run.seconds) * 100).toFixed(0).padStart(3)} %`,
+    );
+  }
   results.push({ rows, seconds: run.seconds });
 }
 if (results.length > 1) {
