@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { RecipientIndex } from './outbound.types.ts';
 import { campaignOutboxPage } from './outbox.repository.ts';
-import { OUTBOX_CONTEXT } from './senders.ts';
+import { nextPageBefore, OUTBOX_PAGE, openOutboxMessage, recipientLookup } from './outbox-read.ts';
 
 /**
  * The embedded outbox as a mailbox: what each person received when no SMTP server or SMS provider is
@@ -63,24 +62,6 @@ export const outboxPage = z.object({
   nextBefore: z.number().nullable(),
 });
 
-const PAGE = 50;
-
-/** The blind index of a recipient typed by staff: an email when it has an @, else a phone number. */
-export function recipientLookup(
-  recipients: RecipientIndex,
-  to: string,
-  defaultCountry?: string | undefined,
-): Buffer {
-  const found = recipients(to.includes('@') ? 'email' : 'phone', to, defaultCountry);
-  if (!found) {
-    throw new AppError(
-      'validation_failed',
-      'That is not an email address or phone number we can search for. Check it (phone numbers need their country code, or a country).',
-    );
-  }
-  return found;
-}
-
 export async function listOutbox(
   deps: Pick<PlatformContext, 'db' | 'crypto'> & { recipients: RecipientIndex },
   campaignId: string,
@@ -93,11 +74,11 @@ export async function listOutbox(
       tx,
       campaignId,
       { channel: query.channel, state: query.state, toIdx, message: query.message },
-      { before: query.before, size: PAGE },
+      { before: query.before, size: OUTBOX_PAGE },
     );
     const messages = await Promise.all(
       rows.map(async (r) => {
-        const m = JSON.parse(await deps.crypto.decrypt(r.sealed, OUTBOX_CONTEXT)) as Record<string, unknown>;
+        const m = await openOutboxMessage(deps.crypto, r.sealed);
         return {
           id: Number(r.id),
           channel: r.channel,
@@ -105,12 +86,8 @@ export async function listOutbox(
           pn: r.pn ?? 0,
           messageId: r.message_id,
           createdAt: new Date(r.created_at).toISOString(),
-          to: String(m.to ?? ''),
-          subject: (m.subject as string | undefined) ?? null,
-          text: String(m.text ?? ''),
-          html: (m.html as string | undefined) ?? null,
-          address: (m.address as string[] | undefined) ?? null,
-          verificationCode: String(m.verificationCode ?? ''),
+          ...m,
+          subject: m.subject ?? null,
           state: r.state ?? null,
         };
       }),
@@ -134,7 +111,7 @@ export async function listOutbox(
     return {
       messages,
       total,
-      nextBefore: rows.length === PAGE && !query.message ? Number(rows[rows.length - 1]!.id) : null,
+      nextBefore: nextPageBefore(rows, query.message !== undefined),
     };
   });
 }

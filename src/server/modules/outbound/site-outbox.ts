@@ -7,10 +7,9 @@ import {
 import type { MessageKind } from '../../db/schema.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { recipientLookup } from './campaign-outbox.ts';
 import type { RecipientIndex } from './outbound.types.ts';
 import { siteOutboxPage } from './outbox.repository.ts';
-import { OUTBOX_CONTEXT } from './senders.ts';
+import { nextPageBefore, OUTBOX_PAGE, openOutboxMessage, recipientLookup } from './outbox-read.ts';
 
 /**
  * The notice site's mailbox in the console: what the notice site and the inbox sent through the embedded
@@ -21,8 +20,6 @@ import { OUTBOX_CONTEXT } from './senders.ts';
  * the page are the notice staff API's contract (src/shared/contracts/notice-site.ts).
  */
 export { siteOutboxQuery, siteOutboxSearchBody };
-
-const PAGE = 50;
 
 export async function listSiteOutbox(
   deps: Pick<PlatformContext, 'db' | 'crypto'> & { recipients: RecipientIndex },
@@ -36,20 +33,20 @@ export async function listSiteOutbox(
       tx,
       incidentId,
       { kind: query.kind, channel: query.channel, toIdx, message: query.message },
-      { before: query.before, size: PAGE },
+      { before: query.before, size: OUTBOX_PAGE },
     );
     const messages = await Promise.all(
       rows.map(async (r) => {
-        const m = JSON.parse(await deps.crypto.decrypt(r.sealed, OUTBOX_CONTEXT)) as Record<string, unknown>;
+        const m = await openOutboxMessage(deps.crypto, r.sealed);
         return {
           id: Number(r.id),
           kind: r.kind as MessageKind,
           channel: r.channel as 'email' | 'sms',
           createdAt: new Date(r.created_at).toISOString(),
-          to: String(m.to ?? ''),
-          subject: (m.subject as string | undefined) || null,
-          text: String(m.text ?? ''),
-          html: (m.html as string | undefined) ?? null,
+          to: m.to,
+          subject: m.subject || null,
+          text: m.text,
+          html: m.html,
         };
       }),
     );
@@ -71,7 +68,7 @@ export async function listSiteOutbox(
     return {
       messages,
       total,
-      nextBefore: rows.length === PAGE && !query.message ? Number(rows[rows.length - 1]!.id) : null,
+      nextBefore: nextPageBefore(rows, query.message !== undefined),
     };
   });
 }
