@@ -62,3 +62,13 @@ describe('emails composed ahead', () => {
     expect(ahead!.headers['x-candor-verification']).toBe('ABCD1234EFGH');
   });
 });
+
+describe('a compose pool that lost its threads', () => {
+  it('refuses the next batch at once instead of waiting forever (the lane then composes while sending)', async () => {
+    const pool = createComposePool(1);
+    await pool.close();
+    await expect(pool.compose([message('late@example.test', '<late@candor.test>')])).rejects.toThrow(
+      /compose threads are closed|compose thread exited/,
+    );
+  });
+});

@@ -22,6 +22,14 @@ export function createComposePool(size: number): ComposePool {
   });
   const waiting = new Map<number, { resolve: (r: ComposedEmail[]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
+  // A thread that failed or exited takes the pool with it: what it held is rejected, and so is every later
+  // batch (a message posted to an exited thread would never be answered), so the lane composes while sending.
+  let broken: Error | undefined;
+  const breakPool = (error: Error) => {
+    broken ??= error;
+    for (const entry of waiting.values()) entry.reject(broken);
+    waiting.clear();
+  };
   for (const worker of workers) {
     worker.on('message', (message: { id: number; results?: ComposedEmail[]; error?: string }) => {
       const entry = waiting.get(message.id);
@@ -30,10 +38,8 @@ export function createComposePool(size: number): ComposePool {
       if (message.error) entry.reject(new Error(`composing failed: ${message.error}`));
       else entry.resolve(message.results!);
     });
-    worker.on('error', (error) => {
-      for (const entry of waiting.values()) entry.reject(error);
-      waiting.clear();
-    });
+    worker.on('error', breakPool);
+    worker.on('exit', (code) => breakPool(new Error(`a compose thread exited (code ${code})`)));
   }
   const composeSlice = (worker: Worker, messages: RenderedMessage[]) => {
     const id = nextId++;
@@ -44,6 +50,7 @@ export function createComposePool(size: number): ComposePool {
   };
   return {
     async compose(messages) {
+      if (broken) throw broken;
       const size = Math.ceil(messages.length / workers.length);
       const slices = workers
         .map((worker, i) => ({ worker, messages: messages.slice(i * size, (i + 1) * size) }))
@@ -51,6 +58,7 @@ export function createComposePool(size: number): ComposePool {
       return (await Promise.all(slices.map((s) => composeSlice(s.worker, s.messages)))).flat();
     },
     async close() {
+      broken ??= new Error('the compose threads are closed');
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
