@@ -351,7 +351,14 @@ export interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
-export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'finished' | 'cancelled';
+export type CampaignStatus =
+  | 'draft'
+  | 'scheduled'
+  | 'preparing'
+  | 'running'
+  | 'paused'
+  | 'finished'
+  | 'cancelled';
 export type Channel = 'email' | 'sms' | 'letter';
 export type DeliveryState =
   | 'pending'
@@ -379,6 +386,11 @@ export interface CampaignsTable {
   finished_at: Timestamp | null;
   paused_reason: string | null;
   recipients: number | null;
+  /** Batched start (0017): the last person number whose rows exist, people prepared of the total. */
+  prepared_through_pn: number | null;
+  prepared_people: Generated<number>;
+  prepare_total: number | null;
+  prepared_at: Timestamp | null;
   created_by_id: string | null;
   created_by: string;
   created_at: CreatedAt;

@@ -4,7 +4,16 @@ import { consistencyWarning } from './consistency.ts';
 
 export const channels = ['email', 'sms', 'letter'] as const;
 export type Channel = (typeof channels)[number];
-export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'finished', 'cancelled'] as const;
+/** `preparing`: started, its delivery rows being created in batches; it sends once every row exists. */
+export const campaignStatuses = [
+  'draft',
+  'scheduled',
+  'preparing',
+  'running',
+  'paused',
+  'finished',
+  'cancelled',
+] as const;
 export type CampaignStatus = (typeof campaignStatuses)[number];
 export const deliveryStates = [
   'pending',
@@ -156,6 +165,11 @@ export const campaignStatusDto = z.object({
   etaSeconds: z.number().nullable(),
   pausedReason: z.string().nullable(),
   recentErrors: z.array(z.object({ channel: z.string(), error: z.string(), count: z.number() })),
+  /**
+   * The start's preparation: people whose delivery rows exist, of the people the incident had at the
+   * start; done once every row exists (sending begins then). Null before the campaign starts.
+   */
+  preparation: z.object({ prepared: z.number(), total: z.number(), isDone: z.boolean() }).nullable(),
 });
 
 export const campaignDto = z.object({

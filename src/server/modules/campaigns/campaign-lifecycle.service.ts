@@ -1,25 +1,36 @@
-import type { CampaignDto, VariantRule } from '../../../shared/contracts/campaigns.ts';
+import type { CampaignDto } from '../../../shared/contracts/campaigns.ts';
 import type { CampaignStatus } from '../../db/schema.ts';
 import { recordAudit } from '../../platform/audit/audit-log.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendTimeline } from '../incidents/index.ts';
-import { insertCampaignDeliveries, makeHeldDeliveriesDue, messageIdHost } from '../outbound/index.ts';
+import { makeHeldDeliveriesDue } from '../outbound/index.ts';
+import { peopleCounts } from '../people/index.ts';
+import { prepareBatch } from './campaign-prepare.ts';
 import { getCampaign } from './campaign-read.service.ts';
 import type { Deps, Meta } from './campaigns.deps.ts';
-import { chosenRecipients, lockCampaignRow, markRunning, moveCampaignRow } from './campaigns.repository.ts';
+import {
+  lockCampaignRow,
+  lockPreparingCampaign,
+  markPreparing,
+  moveCampaignRow,
+} from './campaigns.repository.ts';
 import { unapprovedVariantNames, variantsForLaunch } from './variants.repository.ts';
 
 /**
- * The lifecycle draft → scheduled → running ⇄ paused → finished (or cancelled). Every move is guarded on
- * the campaign's status in SQL; starting creates every delivery row in one set-based statement.
+ * The lifecycle draft → scheduled → preparing → running ⇄ paused → finished (or cancelled). Every move is
+ * guarded on the campaign's status in SQL. Starting creates the delivery rows in bounded batches
+ * (`campaign-prepare.ts`): preparing until every row exists, then running.
  */
 
+/** What starting uses: the services' dependencies and the rows per batch of the preparation. */
+export type LaunchDeps = Deps & { prepareBatch: number };
+
 /**
- * Starts now (creating every delivery row) or schedules. Every variant must be approved at its current
+ * Starts now (the first batch of delivery rows at once, the rest in the background) or schedules. Every variant must be approved at its current
  * version, and every person must match a variant.
  */
 export async function startCampaign(
-  deps: Deps,
+  deps: LaunchDeps,
   campaignId: string,
   at: Date | null,
   meta: Meta,
@@ -61,8 +72,18 @@ export async function startCampaign(
   return getCampaign(deps.db, campaignId);
 }
 
-/** Moves to running and creates the deliveries, in one transaction guarded on the campaign's status. */
-export async function launch(deps: Deps, campaignId: string, from: string[], meta: Meta): Promise<boolean> {
+/**
+ * Moves to preparing, records the start (timeline and audit, once) and creates the first batch of rows, in
+ * one transaction guarded on the campaign's status. A campaign of fewer people than a batch is running when
+ * it commits; a larger one goes on in the background (`campaign-prepare.ts`) and sends once every row
+ * exists.
+ */
+export async function launch(
+  deps: LaunchDeps,
+  campaignId: string,
+  from: string[],
+  meta: Meta,
+): Promise<boolean> {
   return deps.db.transaction().execute(async (tx) => {
     const row = await lockCampaignRow(tx, campaignId, from as CampaignStatus[]);
     if (!row) return false;
@@ -73,18 +94,9 @@ export async function launch(deps: Deps, campaignId: string, from: string[], met
         'Every variant must be approved at its current version before the campaign starts.',
       );
     }
-    const selection = variants.map((v) => ({
-      id: v.id,
-      isDefault: v.is_default,
-      rule: v.rule as VariantRule,
-    }));
-    const recipients = await insertCampaignDeliveries(tx, {
-      campaignId,
-      channels: row.channels,
-      host: messageIdHost(deps.config.publicUrl),
-      chosen: chosenRecipients(tx, row.incident_id, selection, row.channels),
-    });
-    await markRunning(tx, campaignId, recipients);
+    // Every person of the incident gets one row (suppressed when no channel reaches them).
+    const recipients = (await peopleCounts(tx, [row.incident_id])).get(row.incident_id) ?? 0;
+    await markPreparing(tx, campaignId, recipients);
     await appendTimeline(tx, {
       incidentId: row.incident_id,
       kind: 'campaign',
@@ -99,14 +111,17 @@ export async function launch(deps: Deps, campaignId: string, from: string[], met
       target: { type: 'campaign', id: campaignId },
       details: { recipients },
     });
+    const preparing = await lockPreparingCampaign(tx, campaignId);
+    if (!preparing) throw new Error('a campaign moved to preparing was not found in its own transaction');
+    await prepareBatch(tx, deps, preparing, deps.prepareBatch);
     return true;
   });
 }
 
 const transitions = {
-  pause: { from: ['running', 'scheduled'], to: 'paused' },
+  pause: { from: ['preparing', 'running', 'scheduled'], to: 'paused' },
   resume: { from: ['paused'], to: 'running' },
-  cancel: { from: ['draft', 'scheduled', 'running', 'paused'], to: 'cancelled' },
+  cancel: { from: ['draft', 'scheduled', 'preparing', 'running', 'paused'], to: 'cancelled' },
 } as const;
 
 const pastTense = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' } as const;
@@ -139,8 +154,9 @@ export async function moveCampaign(
       // Rows held back (activation codes ran out, back-off) are tried again at once.
       await makeHeldDeliveriesDue(tx, row.incident_id, campaignId);
     }
-    // A campaign paused before it ever started resumes as a draft waiting to be started.
-    const target = action === 'resume' && !row.started_at ? 'draft' : to;
+    // A campaign paused before it ever started resumes as a draft waiting to be started; one paused while
+    // its rows were being created resumes preparing, from its checkpoint.
+    const target = action !== 'resume' ? to : !row.started_at ? 'draft' : !row.prepared_at ? 'preparing' : to;
     await moveCampaignRow(tx, campaignId, from, {
       status: target,
       paused_reason: action === 'pause' ? (reason ?? `Paused by ${meta.actor.label}`) : null,

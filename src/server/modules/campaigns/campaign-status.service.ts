@@ -4,7 +4,10 @@ import { notFound } from '../../platform/errors.ts';
 import { deliveryProgress } from '../outbound/index.ts';
 import { campaignState } from './campaigns.repository.ts';
 
-/** A running campaign's progress: deliveries per state and channel, throughput, time left, recent errors. */
+/**
+ * A started campaign's progress: how far the preparation of its rows got, deliveries per state and channel,
+ * throughput, time left, recent errors.
+ */
 
 const emptyCounts = (): StateCounts => ({
   pending: 0,
@@ -20,6 +23,20 @@ const emptyCounts = (): StateCounts => ({
 export function addCount(counts: StateCounts, state: string, n: number) {
   const key = (state === 'fell_back' ? 'fellBack' : state) as keyof StateCounts;
   counts[key] += n;
+}
+
+/**
+ * People whose rows exist of those the incident had at the start (an import during the preparation may
+ * add some, so the total never shows below what is prepared); null before the start.
+ */
+function preparationOf(row: NonNullable<Awaited<ReturnType<typeof campaignState>>>) {
+  if (!row.started_at) return null;
+  const prepared = row.prepared_people;
+  return {
+    prepared,
+    total: Math.max(prepared, row.prepare_total ?? 0),
+    isDone: row.prepared_at !== null,
+  };
 }
 
 export async function campaignStatus(db: Executor, campaignId: string) {
@@ -46,5 +63,6 @@ export async function campaignStatus(db: Executor, campaignId: string) {
     etaSeconds: remaining === 0 ? 0 : perMinute > 0 ? Math.round((remaining / perMinute) * 60) : null,
     pausedReason: row.paused_reason,
     recentErrors: progress.errors,
+    preparation: preparationOf(row),
   };
 }

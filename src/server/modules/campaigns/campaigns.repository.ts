@@ -73,26 +73,112 @@ export async function moveCampaignRow(
   return Number(moved.numUpdatedRows) === 1;
 }
 
-/** Running: the start time kept from the first start, the recipients added. */
-export async function markRunning(db: Executor, campaignId: string, recipients: number): Promise<void> {
+/**
+ * Preparing: the start time kept from the first start, the preparation from its beginning (`total`: the
+ * people the incident has now, for progress). The rows come in batches (`recordPreparedBatch`).
+ */
+export async function markPreparing(db: Executor, campaignId: string, total: number): Promise<void> {
   await db
     .updateTable('campaigns')
     .set({
-      status: 'running',
+      status: 'preparing',
       started_at: sql`coalesce(started_at, now())`,
       scheduled_at: null,
       paused_reason: null,
-      recipients: sql`coalesce(recipients, 0) + ${recipients}`,
+      prepared_through_pn: null,
+      prepared_people: 0,
+      prepare_total: total,
+      prepared_at: null,
       updated_at: new Date(),
     })
     .where('id', '=', campaignId)
     .execute();
 }
 
+/** The row of a preparing campaign, locked; undefined when it is not preparing or another holds it. */
+export function lockPreparingCampaign(db: Executor, campaignId: string): Promise<CampaignRow | undefined> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('id', '=', campaignId)
+    .where('status', '=', 'preparing')
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export async function preparingCampaignIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('campaigns').select('id').where('status', '=', 'preparing').execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The next batch of the incident's people after `afterPn` (null: from the first), at most `limit`, in pn
+ * order: how many and the last pn. Bounded by count rather than by pn range, so gaps in the numbering
+ * (people merged away) make no empty or oversized batch.
+ */
+export async function nextPeopleBatch(
+  db: Executor,
+  incidentId: string,
+  afterPn: number | null,
+  limit: number,
+): Promise<{ people: number; lastPn: number | null }> {
+  let people = audienceOf(db, incidentId);
+  if (afterPn !== null) people = people.where('pn', '>', afterPn);
+  const row = await db
+    .selectFrom(people.orderBy('pn').limit(limit).as('p'))
+    .select([(eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.max('p.pn').as('last')])
+    .executeTakeFirstOrThrow();
+  return { people: Number(row.n), lastPn: row.last === null ? null : Number(row.last) };
+}
+
+/** A batch's rows committed: the checkpoint moves to its last pn, in the batch's transaction. */
+export async function recordPreparedBatch(
+  db: Executor,
+  campaignId: string,
+  batch: { lastPn: number; people: number; inserted: number },
+): Promise<void> {
+  await db
+    .updateTable('campaigns')
+    .set({
+      prepared_through_pn: batch.lastPn,
+      prepared_people: sql`prepared_people + ${batch.people}`,
+      recipients: sql`coalesce(recipients, 0) + ${batch.inserted}`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', campaignId)
+    .where('status', '=', 'preparing')
+    .execute();
+}
+
+/** Every row exists: the campaign sends from now on (guarded: only while still preparing). */
+export async function markPrepared(db: Executor, campaignId: string): Promise<boolean> {
+  const moved = await db
+    .updateTable('campaigns')
+    .set({
+      status: 'running',
+      prepared_at: new Date(),
+      prepare_total: sql`prepared_people`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', campaignId)
+    .where('status', '=', 'preparing')
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1;
+}
+
 export function campaignState(db: Executor, campaignId: string) {
   return db
     .selectFrom('campaigns')
-    .select(['status', 'paused_reason', 'incident_id'])
+    .select([
+      'status',
+      'paused_reason',
+      'incident_id',
+      'started_at',
+      'prepared_people',
+      'prepare_total',
+      'prepared_at',
+    ])
     .where('id', '=', campaignId)
     .executeTakeFirst();
 }
@@ -134,13 +220,19 @@ export function audienceCells(
     .execute();
 }
 
-/** Each person of the incident with their variant and first reachable channel: what a start inserts. */
+/**
+ * Each person of the incident whose pn is in (`afterPn`, `throughPn`] with their variant and first
+ * reachable channel: what a batch of the start inserts (`afterPn` null: from the first person).
+ */
 export function chosenRecipients(
   db: Executor,
   incidentId: string,
   selection: Selection,
   channels: Channel[],
+  range: { afterPn: number | null; throughPn: number },
 ): RawBuilder<unknown> {
+  let people = audienceOf(db, incidentId).where('pn', '<=', range.throughPn);
+  if (range.afterPn !== null) people = people.where('pn', '>', range.afterPn);
   return sql`SELECT p.incident_id, p.pn, p.locale, ${variantCase(selection)} AS variant_id, ${firstChannelCase(channels)} AS channel
-             FROM ${audienceOf(db, incidentId)} p`;
+             FROM ${people} p`;
 }

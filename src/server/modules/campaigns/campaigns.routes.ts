@@ -14,7 +14,11 @@ import { campaignStatus } from './campaign-status.service.ts';
 import * as preview from './preview.ts';
 
 export function campaignsRoutes(
-  deps: Pick<PlatformContext, 'db' | 'config' | 'crypto'> & { outbox: () => OutboundModule['outbox'] },
+  deps: Pick<PlatformContext, 'db' | 'config' | 'crypto'> & {
+    outbox: () => OutboundModule['outbox'];
+    /** People per transaction when a start creates the delivery rows. */
+    prepareBatch: number;
+  },
 ): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['campaigns'];

@@ -14,6 +14,7 @@ import { importCodes } from './activation-codes.ts';
 import { approveVariant } from './campaign-approval.service.ts';
 import { createCampaign, updateCampaign } from './campaign-edit.service.ts';
 import { moveCampaign, startCampaign } from './campaign-lifecycle.service.ts';
+import { createPreparations, PREPARE_BATCH } from './campaign-prepare.ts';
 import { getCampaign, listCampaigns } from './campaign-read.service.ts';
 import { campaignStatus } from './campaign-status.service.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
@@ -54,8 +55,13 @@ export function createCampaignsModule(
     outbound?: OutboundModule;
     senders?: Senders;
     engine?: EngineOptions & RenderOptions;
+    /** People per transaction when a start creates the delivery rows (default `PREPARE_BATCH`). */
+    prepareBatch?: number;
   } = {},
 ) {
+  const prepareBatch = options.prepareBatch ?? PREPARE_BATCH;
+  const preparations = createPreparations(ctx, { batchSize: prepareBatch });
+  const launchDeps = { ...ctx, prepareBatch };
   let own: OutboundModule | undefined;
   let port: ReturnType<typeof createCampaignPort> | undefined;
   const outbound = () => {
@@ -65,6 +71,8 @@ export function createCampaignsModule(
       port = createCampaignPort(ctx, {
         linkTtlMs: options.engine?.linkTtlMs,
         renderThreads: options.engine?.renderThreads ?? ctx.config.CANDOR_RENDER_THREADS,
+        preparations,
+        prepareBatch,
         onFinished: (campaign, result) => markNoticesDone(ctx, campaign, result),
       });
       served.serveCampaigns(port);
@@ -80,7 +88,7 @@ export function createCampaignsModule(
   const engine = () => outbound().campaigns();
   const outboxOf = () => outbound().outbox;
   return {
-    routes: [campaignsRoutes({ ...ctx, outbox: outboxOf }), lettersRoutes({ ...ctx, engine })],
+    routes: [campaignsRoutes({ ...launchDeps, outbox: outboxOf }), lettersRoutes({ ...ctx, engine })],
     /** The campaign lane of outbound that sends these campaigns. */
     engine,
     /** Registers this module's port with the shared outbound module (composition time). */
@@ -103,14 +111,22 @@ export function createCampaignsModule(
       approve: (id: string, variantId: string, version: number, meta: Parameters<typeof approveVariant>[4]) =>
         approveVariant(ctx, id, variantId, version, meta),
       start: (id: string, at: Date | null, meta: Parameters<typeof startCampaign>[3]) =>
-        startCampaign(ctx, id, at, meta),
+        startCampaign(launchDeps, id, at, meta),
       move: (id: string, action: 'pause' | 'resume' | 'cancel', meta: Parameters<typeof moveCampaign>[3]) =>
         moveCampaign(ctx, id, action, meta),
       status: (id: string) => campaignStatus(ctx.db, id),
+      /** Creates the rest of a started campaign's rows in this process, to the end (CLI, benchmarks). */
+      prepare: (id: string) => preparations.finish(id),
       importCodes: (id: string, csv: string, meta: Parameters<typeof importCodes>[3]) =>
         importCodes(ctx, id, csv, meta),
     },
+    /**
+     * Waits for the preparations this process runs (a started campaign's rows, created in batches in the
+     * background, kicked by the campaign lane's passes).
+     */
+    drainPreparations: () => preparations.drain(),
     async close() {
+      await preparations.close();
       await own?.close();
       await port?.close();
     },

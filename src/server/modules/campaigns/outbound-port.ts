@@ -9,17 +9,23 @@ import type { CampaignPort, CampaignRef, SendingCampaign } from '../outbound/ind
 import { personReach } from '../people/index.ts';
 import { settingsOf } from './campaign-definition.ts';
 import { launch } from './campaign-lifecycle.service.ts';
+import type { Preparations } from './campaign-prepare.ts';
+import { preparingCampaignIds } from './campaigns.repository.ts';
 import { type CampaignRow, createBatchRenderer, type RenderOptions } from './render-claimed.ts';
 
 /**
  * The campaigns module's side of the outbound engine (registered with `outbound.serveCampaigns`): which
- * campaigns send (scheduled ones start when their time comes), at what rate, how a batch renders, the
- * fallback chain over the channels that reach a person, and what a pause or the finish writes (timeline and
- * audit, in the transaction outbound opens). Outbound owns the rows and the loop.
+ * campaigns send (scheduled ones start when their time comes; started ones send once their rows are
+ * prepared, and each pass kicks the preparations), at what rate, how a batch renders, the fallback chain
+ * over the channels that reach a person, and what a pause or the finish writes (timeline and audit, in the
+ * transaction outbound opens). Outbound owns the rows and the loop.
  */
 export function createCampaignPort(
   deps: { db: Db; crypto: PiiCrypto; logger: Logger; config: Config },
   options: RenderOptions & {
+    /** Preparations of started campaigns (their delivery rows in batches), kicked on every pass. */
+    preparations: Preparations;
+    prepareBatch: number;
     /** After a campaign reached everyone in scope (the obligations it fulfils). */
     onFinished?: (campaign: CampaignRef, result: { reached: number; missed: number }) => Promise<void>;
   },
@@ -45,12 +51,15 @@ export function createCampaignPort(
         .where('status', '=', 'scheduled')
         .where('scheduled_at', '<=', new Date())
         .execute();
+      const launchDeps = { db: deps.db, config: deps.config, prepareBatch: options.prepareBatch };
       for (const c of due) {
-        await launch({ db: deps.db, config: deps.config }, c.id, ['scheduled'], { actor: systemActor }).catch(
-          (error: unknown) =>
-            deps.logger.warn({ err: error, campaignId: c.id }, 'scheduled campaign could not start'),
+        await launch(launchDeps, c.id, ['scheduled'], { actor: systemActor }).catch((error: unknown) =>
+          deps.logger.warn({ err: error, campaignId: c.id }, 'scheduled campaign could not start'),
         );
       }
+      // Started campaigns whose rows are still being created, here or by a process that stopped: each
+      // goes on from its checkpoint in the background while this lane sends the running ones.
+      options.preparations.kick(await preparingCampaignIds(deps.db));
       const running = await deps.db
         .selectFrom('campaigns')
         .select(COLUMNS)
