@@ -41,7 +41,7 @@ export function CampaignActions({ campaign }: { campaign: Campaign }) {
             Edit
           </RouterButton>
         ) : null}
-        {status === 'running' || status === 'scheduled' ? (
+        {status === 'running' || status === 'preparing' || status === 'scheduled' ? (
           <ConfirmButton
             variant="default"
             color="orange"
@@ -49,7 +49,9 @@ export function CampaignActions({ campaign }: { campaign: Campaign }) {
             message={
               status === 'running'
                 ? 'No new message leaves after the ones being sent now. Resume when you are ready; nobody is sent twice.'
-                : 'The scheduled start is held. Resume to wait for approval and start again.'
+                : status === 'preparing'
+                  ? 'Preparing the messages stops; nothing has been sent yet. Resume to go on where it stopped.'
+                  : 'The scheduled start is held. Resume to wait for approval and start again.'
             }
             confirmLabel="Pause"
             onConfirm={() => move.mutate('pause')}

@@ -15,6 +15,8 @@ export function campaignMoment(c: CampaignSummary): string {
       return c.readyToStart ? 'Approved, ready to start' : 'Draft, not started';
     case 'scheduled':
       return `Starts ${formatDateTime(c.scheduledAt)}`;
+    case 'preparing':
+      return `Preparing its messages since ${formatDateTime(c.startedAt)}`;
     case 'running':
       return `Sending since ${formatDateTime(c.startedAt)}`;
     case 'paused':
@@ -86,7 +88,7 @@ export function CampaignCard({ campaign: c, context }: { campaign: CampaignSumma
 }
 
 function CardProgress({ campaign: c }: { campaign: CampaignSummary }) {
-  const status = useQuery(campaignStatusQuery(c.id, c.status === 'running'));
+  const status = useQuery(campaignStatusQuery(c.id, c.status === 'running' || c.status === 'preparing'));
   if (!status.data) return null;
   return (
     <ProgressBar

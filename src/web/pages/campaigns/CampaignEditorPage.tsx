@@ -36,7 +36,7 @@ export function EditCampaignPage({ incidentId, campaignId }: { incidentId: strin
         </Center>
       ) : campaign.error ? (
         <ErrorAlert error={campaign.error} title="This campaign could not be opened" />
-      ) : ['running', 'finished', 'cancelled'].includes(campaign.data.status) ? (
+      ) : ['preparing', 'running', 'finished', 'cancelled'].includes(campaign.data.status) ? (
         <Alert color="orange" variant="light" title="This campaign cannot be edited now">
           It is {campaign.data.status}. A running campaign is paused first; a finished or cancelled one stays
           as it was sent.{' '}

@@ -12,7 +12,15 @@ import { CampaignCard } from './CampaignCard.tsx';
 import { campaignsQuery } from './campaign-queries.ts';
 
 /** Sending first, then waiting ones, then the rest; newest first within each. */
-const statusOrder = { running: 0, paused: 1, scheduled: 2, draft: 3, finished: 4, cancelled: 5 } as const;
+const statusOrder = {
+  running: 0,
+  preparing: 0,
+  paused: 1,
+  scheduled: 2,
+  draft: 3,
+  finished: 4,
+  cancelled: 5,
+} as const;
 function byUrgency(a: CampaignSummary, b: CampaignSummary): number {
   return statusOrder[a.status] - statusOrder[b.status] || b.createdAt.localeCompare(a.createdAt);
 }

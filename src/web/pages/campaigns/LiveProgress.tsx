@@ -1,4 +1,4 @@
-import { Alert, Center, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Center, Loader, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { Channel, StateCounts } from '../../../shared/contracts/campaigns.ts';
@@ -7,7 +7,7 @@ import { BarChart } from '../../components/BarChart.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount } from '../../components/format.ts';
 import { StatCard } from '../people/StatCard.tsx';
-import { channelLabels, deliveryStates, doneCount } from './campaign-labels.ts';
+import { channelLabels, deliveryStates, doneCount, isMoving } from './campaign-labels.ts';
 import { campaignKeys, campaignStatusQuery, LIVE_POLL_MS } from './campaign-queries.ts';
 import { LettersCard } from './LettersCard.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -23,7 +23,7 @@ export function formatEta(seconds: number | null, state: CampaignStatus['state']
   return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-const isSending = (campaign: Campaign) => campaign.status === 'running' || campaign.status === 'scheduled';
+const isSending = (campaign: Campaign) => isMoving(campaign.status);
 
 /**
  * Follows a sending campaign's state: the engine finishes (or pauses) it by itself, and the page's header
@@ -59,6 +59,9 @@ export function LiveProgress({ campaign }: { campaign: Campaign }) {
   }
   if (status.error) return <ErrorAlert error={status.error} title="The progress could not be read" />;
   const s = status.data;
+  if (s.preparation && !s.preparation.isDone) {
+    return <Preparation preparation={s.preparation} state={s.state} pausedReason={s.pausedReason} />;
+  }
   if (s.total === 0) {
     return (
       <Text c="dimmed" py="md">
@@ -195,6 +198,49 @@ export function LiveProgress({ campaign }: { campaign: Campaign }) {
         )}
       </Stack>
     </Stack>
+  );
+}
+
+/**
+ * Before anything is sent: the start creates one message per person in batches (millions take minutes),
+ * and sending begins once every person has theirs.
+ */
+function Preparation({
+  preparation,
+  state,
+  pausedReason,
+}: {
+  preparation: { prepared: number; total: number };
+  state: CampaignStatus['state'];
+  pausedReason: string | null;
+}) {
+  const share = preparation.total > 0 ? Math.floor((preparation.prepared / preparation.total) * 100) : 0;
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="preparation-title">
+      <Stack gap="xs">
+        <Title order={3} size="h5" id="preparation-title">
+          Preparing the messages
+        </Title>
+        {state === 'paused' && pausedReason ? (
+          <Alert color="orange" variant="light" title="Paused" role="status">
+            {pausedReason}
+          </Alert>
+        ) : null}
+        <Progress
+          value={share}
+          size="lg"
+          animated={state === 'preparing'}
+          aria-label="People prepared"
+          aria-valuetext={`${formatCount(preparation.prepared)} of ${formatCount(preparation.total)} people`}
+        />
+        <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
+          {formatCount(preparation.prepared)} of {formatCount(preparation.total)} people prepared ({share}%).
+        </Text>
+        <Text size="xs" c="dimmed">
+          Nothing is sent until every person has their message; sending then starts by itself.
+        </Text>
+      </Stack>
+    </Paper>
   );
 }
 

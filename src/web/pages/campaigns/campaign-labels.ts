@@ -3,6 +3,7 @@ import type { Channel, StateCounts, CampaignStatus as Status } from '../../../sh
 export const campaignStatusLabels: Record<Status, string> = {
   draft: 'Draft',
   scheduled: 'Scheduled',
+  preparing: 'Preparing',
   running: 'Sending',
   paused: 'Paused',
   finished: 'Finished',
@@ -12,6 +13,7 @@ export const campaignStatusLabels: Record<Status, string> = {
 export const campaignStatusColors: Record<Status, string> = {
   draft: 'gray',
   scheduled: 'violet',
+  preparing: 'cyan',
   running: 'blue',
   paused: 'orange',
   finished: 'teal',
@@ -39,3 +41,7 @@ export function doneCount(counts: StateCounts): number {
 
 export const isLive = (status: Status) =>
   status === 'running' || status === 'paused' || status === 'scheduled';
+
+/** Statuses that move by themselves (preparing → running → finished): the console follows them. */
+export const isMoving = (status: Status) =>
+  status === 'running' || status === 'preparing' || status === 'scheduled';

@@ -36,9 +36,11 @@ export function campaignsQuery(incidentId: string) {
     queryKey: campaignKeys.incident(incidentId),
     queryFn: ({ signal }) =>
       api.get<CampaignList>(`/api/incidents/${incidentId}/campaigns`, undefined, signal),
-    // A running campaign moves to finished by itself.
+    // A preparing campaign moves to running, and a running one to finished, by itself.
     refetchInterval: (query) =>
-      query.state.data?.campaigns.some((c) => c.status === 'running') ? LIVE_POLL_MS * 5 : false,
+      query.state.data?.campaigns.some((c) => c.status === 'running' || c.status === 'preparing')
+        ? LIVE_POLL_MS * 5
+        : false,
   });
 }
 
