@@ -114,6 +114,14 @@ export interface ThreadKey {
   id: string;
 }
 
+/**
+ * Up to this many threads matching a search are read whole and sorted, rather than found by walking the
+ * list's order. The planner cannot know how rare a word is (a word outside its most common ones is
+ * assumed in 0.5 % of threads), so for a person's address it walked the whole order: 12 s on 1M threads
+ * for one match. Past this many matches (0.5 % of 1M) walking the order finds a page soon enough.
+ */
+const SEARCH_SORTED_AT_MOST = 5_000;
+
 /** One page of the list, highest priority first, then most recent; `limit + 1` rows say whether more follow. */
 export async function listThreadPage(
   db: Executor,
@@ -121,6 +129,19 @@ export async function listThreadPage(
   page: { after: ThreadKey | null; limit: number },
 ): Promise<ThreadRecord[]> {
   let q = filtered(db, filter).select(threadColumns);
+  if (filter.searchTerms?.length) {
+    const found = await filtered(db, filter)
+      .select('t.id')
+      .limit(SEARCH_SORTED_AT_MOST + 1)
+      .execute();
+    if (found.length === 0) return [];
+    if (found.length <= SEARCH_SORTED_AT_MOST) {
+      q = db
+        .selectFrom('inbox_threads as t')
+        .select(threadColumns)
+        .where('t.id', '=', sql<string>`ANY(${found.map((r) => r.id)}::uuid[])`);
+    }
+  }
   if (page.after) {
     const { priority, lastMessageAt, id } = page.after;
     q = q.where(
@@ -216,38 +237,39 @@ export async function markThreadVerified(tx: Executor, id: string, at: Date): Pr
   await tx.updateTable('inbox_threads').set({ verified_at: at }).where('id', '=', id).execute();
 }
 
-/** The counts above the list, in one pass over the threads. */
+/**
+ * The counts above the list, read from the counts the threads' triggers keep (migration 0019) and, for SLA
+ * breaches (which the clock makes, not a write), the threads waiting for a first answer minus those not
+ * yet due, read from the partial SLA index. One statement: one snapshot and one `now()` for both. On 1M
+ * threads this replaced two full scans (1.4 s each) with a few milliseconds.
+ */
 export async function countThreadsByState(db: Executor) {
-  const counts = await sql<{
-    open: string;
-    pending: string;
-    solved: string;
-    breached: string;
-    dsr_open: string;
-  }>`
-    SELECT count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'pending') AS pending,
-      count(*) FILTER (WHERE status = 'solved') AS solved,
-      count(*) FILTER (WHERE first_response_at IS NULL AND status <> 'solved' AND sla_due_at < now()) AS breached,
-      count(*) FILTER (WHERE dsr_kind IS NOT NULL AND dsr_completed_at IS NULL) AS dsr_open
-    FROM inbox_threads`.execute(db);
-  const c = counts.rows[0]!;
+  const counts = await sql<{ kept: Record<string, string> | null; not_yet_due: string }>`
+    SELECT (SELECT jsonb_object_agg(key, n) FROM (
+        SELECT key, sum(n) AS n FROM inbox_thread_counts WHERE key NOT LIKE 'topic:%' GROUP BY key) c) AS kept,
+      (SELECT count(*) FROM inbox_threads
+        WHERE first_response_at IS NULL AND status <> 'solved' AND sla_due_at >= now()) AS not_yet_due`.execute(
+    db,
+  );
+  const kept = counts.rows[0]?.kept ?? {};
+  const n = (key: string) => Number(kept[key] ?? 0);
   return {
-    open: Number(c.open),
-    pending: Number(c.pending),
-    solved: Number(c.solved),
-    breached: Number(c.breached),
-    dsrOpen: Number(c.dsr_open),
+    open: n('open'),
+    pending: n('pending'),
+    solved: n('solved'),
+    breached: n('unanswered') - Number(counts.rows[0]?.not_yet_due ?? 0),
+    dsrOpen: n('dsr_open'),
   };
 }
 
-/** Open threads per topic of the rules (every rule listed, zero included). */
+/** Open threads per topic of the rules (every rule listed, zero included), from the kept counts. */
 export async function countOpenThreadsByTopic(
   db: Executor,
 ): Promise<Array<{ topic: string; label: string; open: number }>> {
   const topics = await sql<{ topic: string; label: string; open: string }>`
-    SELECT r.topic, r.label, coalesce(o.n, 0) AS open FROM inbox_rules r
-    LEFT JOIN (SELECT unnest(topics) AS topic, count(*) AS n FROM inbox_threads WHERE status = 'open' GROUP BY 1) o
-      ON o.topic = r.topic
+    SELECT r.topic, r.label, coalesce(sum(c.n), 0) AS open FROM inbox_rules r
+    LEFT JOIN inbox_thread_counts c ON c.key = 'topic:' || r.topic
+    GROUP BY r.topic, r.label
     ORDER BY r.topic`.execute(db);
   return topics.rows.map((t) => ({ topic: t.topic, label: t.label, open: Number(t.open) }));
 }
