@@ -234,7 +234,7 @@ export type GatePoint = { kind: 'checkpoint'; atLine: number } | { kind: 'people
  * Holds imports at a chosen point, so a test can act (kill, start another) while they wait there: a
  * trigger in the test database makes the import's own transaction wait on an advisory lock the gate holds,
  * when a batch is about to commit a checkpoint at or past `atLine`, or when resolution is about to write
- * people. The waiting transaction stays open, so a process killed there loses exactly that transaction.
+ * the incident's counts (its people are built by then, in the same uncommitted transaction). The waiting transaction stays open, so a process killed there loses exactly that transaction.
  */
 export async function createGate(url: string) {
   const key = 73_170_042;
@@ -259,7 +259,7 @@ export async function createGate(url: string) {
       } else {
         await client.query(`
           CREATE FUNCTION test_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${wait} RETURN NULL; END $$;
-          CREATE TRIGGER test_gate BEFORE INSERT ON people FOR EACH STATEMENT EXECUTE FUNCTION test_gate();`);
+          CREATE TRIGGER test_gate BEFORE INSERT ON people_cells FOR EACH STATEMENT EXECUTE FUNCTION test_gate();`);
       }
     },
     /** Resolves once `count` transactions wait at the gate. */
@@ -291,7 +291,7 @@ export async function createGate(url: string) {
         );
         return rows[0]!.n === 0 ? true : undefined;
       });
-      const table = installed.kind === 'checkpoint' ? 'imports' : 'people';
+      const table = installed.kind === 'checkpoint' ? 'imports' : 'people_cells';
       await client.query(`DROP TRIGGER test_gate ON ${table}; DROP FUNCTION test_gate();`);
       installed = undefined;
     },

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { categoryMask, highRiskCategories, mediumRiskCategories } from '../../../shared/taxonomy.ts';
 import type { IdentifierKind } from '../../db/schema.ts';
 import { copyIn, copyOut, sqlUuid } from './copy.ts';
+import { savePeople, swapPeopleTables } from './resolve-save.ts';
 
 /**
  * Identity resolution for one incident, recomputed over all its records (so it is idempotent: a crash
@@ -24,8 +24,6 @@ const MAX_CONFLICTS = 1_000_000;
 const RESOLUTION_WORK_MEM = '128MB';
 /** Record numbers of one import: rn_base is a multiple of this (import-runner.ts). */
 const IMPORT_SPAN = 2 ** 32;
-const HIGH = categoryMask(highRiskCategories);
-const MEDIUM = categoryMask(mediumRiskCategories);
 
 class GrowableInt32 {
   data = new Int32Array(1024);
@@ -222,7 +220,8 @@ async function resolveWithSettings(
 
   // Person numbers: keep each earlier person's number where its records still form one person.
   onPhase('numbering people');
-  const rootPn = new Int32Array(n);
+  // The strong identifiers' value numbers are done with: their memory holds the person numbers.
+  const rootPn = strong.customer_id.fill(0);
   const maxRow = await read.query<{ max: number | null }>(
     `SELECT max(pn) AS max FROM record_people WHERE ${where}`,
   );
@@ -246,44 +245,13 @@ async function resolveWithSettings(
   }
 
   onPhase('saving people');
-  await write.query(`DELETE FROM record_people WHERE ${where}`);
-  await copyIn(
-    write,
-    'COPY record_people (incident_id, rn, pn) FROM STDIN',
-    (function* () {
-      for (let i = 0; i < n; i++) if (exists[i] === 1) yield `${incidentId}\t${rnOf(i)}\t${rootPn[find(i)]}`;
-    })(),
-  );
-  await write.query(`ANALYZE record_people_${incidentId.replace(/-/g, '')}`);
-  await write.query(
-    `INSERT INTO people AS p (incident_id, pn, categories, risk_tier, jurisdiction, jurisdiction_disputed, locale,
-        reachable_email, reachable_phone, reachable_postal, record_count)
-     SELECT $1, rp.pn, bit_or(s.categories),
-       CASE WHEN bit_or(s.categories) & ${HIGH} <> 0 THEN 'high' WHEN bit_or(s.categories) & ${MEDIUM} <> 0 THEN 'medium' ELSE 'low' END,
-       coalesce((array_agg(coalesce(s.region, s.country) ORDER BY s.rn DESC) FILTER (WHERE s.country IS NOT NULL OR s.region IS NOT NULL))[1], 'unknown'),
-       count(DISTINCT coalesce(s.region, s.country)) > 1,
-       (array_agg(s.locale ORDER BY s.rn DESC) FILTER (WHERE s.locale IS NOT NULL))[1],
-       bool_or(s.has_email), bool_or(s.has_phone), bool_or(s.has_postal), count(*)
-     FROM record_people rp JOIN source_records s ON s.incident_id = rp.incident_id AND s.rn = rp.rn
-     WHERE rp.incident_id = $1
-     GROUP BY rp.pn
-     ON CONFLICT (incident_id, pn) DO UPDATE SET
-       categories = EXCLUDED.categories, risk_tier = EXCLUDED.risk_tier, jurisdiction = EXCLUDED.jurisdiction,
-       jurisdiction_disputed = EXCLUDED.jurisdiction_disputed, locale = EXCLUDED.locale,
-       reachable_email = EXCLUDED.reachable_email, reachable_phone = EXCLUDED.reachable_phone,
-       reachable_postal = EXCLUDED.reachable_postal, record_count = EXCLUDED.record_count, updated_at = now()
-     WHERE (p.categories, p.risk_tier, p.jurisdiction, p.jurisdiction_disputed, p.locale, p.reachable_email,
-            p.reachable_phone, p.reachable_postal, p.record_count)
-       IS DISTINCT FROM (EXCLUDED.categories, EXCLUDED.risk_tier, EXCLUDED.jurisdiction, EXCLUDED.jurisdiction_disputed,
-            EXCLUDED.locale, EXCLUDED.reachable_email, EXCLUDED.reachable_phone, EXCLUDED.reachable_postal,
-            EXCLUDED.record_count)`,
-    [incidentId],
-  );
-  await write.query(
-    `DELETE FROM people p WHERE p.incident_id = $1
-       AND NOT EXISTS (SELECT 1 FROM record_people rp WHERE rp.incident_id = $1 AND rp.pn = p.pn)`,
-    [incidentId],
-  );
+  await savePeople(read, write, {
+    incidentId,
+    where,
+    slotOf,
+    personOf: (slot) => rootPn[find(slot)]!,
+    maxPn: nextPn,
+  });
 
   onPhase('saving conflicts');
   if (conflicts.length > 0) {
@@ -302,19 +270,20 @@ async function resolveWithSettings(
       [incidentId],
     );
   }
-  // The incident's cells (people per jurisdiction and exposure), rewritten with its people: what other
-  // modules read instead of counting millions of rows again (incident-people.ts).
+  // The incident's cells (people per jurisdiction and exposure), rewritten with its people (counted from
+  // people_next, the people savePeople just built): what other modules read instead of counting millions
+  // of rows again (incident-people.ts).
   onPhase('counting people');
   await write.query('DELETE FROM people_cells WHERE incident_id = $1', [incidentId]);
   await write.query(
     `INSERT INTO people_cells (incident_id, jurisdiction, categories, people)
-     SELECT incident_id, jurisdiction, categories, count(*) FROM people WHERE incident_id = $1
-     GROUP BY incident_id, jurisdiction, categories`,
+     SELECT $1::uuid, jurisdiction, categories, count(*) FROM people_next GROUP BY jurisdiction, categories`,
     [incidentId],
   );
   const people = await write.query<{ n: number }>(
     'SELECT coalesce(sum(people), 0)::int AS n FROM people_cells WHERE incident_id = $1',
     [incidentId],
   );
+  await swapPeopleTables(write, incidentId);
   return { people: people.rows[0]!.n, conflicts: conflicts.length };
 }
