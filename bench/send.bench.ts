@@ -175,7 +175,10 @@ const campaignId = await createApprovedExampleCampaign(
   { withCodes: true },
 );
 let started = performance.now();
+// Start records the campaign and prepares its first batch of rows; the rest are prepared in bounded
+// batches (campaign-prepare.ts), here in the foreground so the start figure covers every row.
 const running = await campaigns.service.start(campaignId, null, { actor: author });
+await campaigns.service.prepare(campaignId);
 const startSeconds = seconds(started);
 const emailRows = running.reach.byChannel.email ?? 0;
 
@@ -259,12 +262,13 @@ if (!args['skip-rows']) {
     { author, approver },
     { withCodes: false },
   );
-  note('starting the campaign over them (one INSERT … SELECT)…');
+  note('starting the campaign over them (its rows prepared in bounded batches)…');
   started = performance.now();
   await campaigns.service.get(bigCampaign);
   const readSeconds = seconds(started);
   started = performance.now();
   const bigRunning = await campaigns.service.start(bigCampaign, null, { actor: author });
+  await campaigns.service.prepare(bigCampaign);
   million = {
     peopleSeconds,
     startSeconds: seconds(started),

@@ -27,14 +27,36 @@ function nextIv(): Buffer {
   return iv;
 }
 
+/** Header and associated data per key id and context: the same few pairs, sealed millions of times. */
+const headers = new Map<string, { header: Buffer; aad: Buffer }>();
+
+function headerOf(keyId: string, context: string): { header: Buffer; aad: Buffer } {
+  const cacheKey = `${keyId}\0${context}`;
+  let entry = headers.get(cacheKey);
+  if (!entry) {
+    const id = Buffer.from(keyId, 'ascii');
+    const header = Buffer.concat([Buffer.from([VERSION, id.length]), id]);
+    entry = { header, aad: Buffer.concat([header, Buffer.from(context, 'utf8')]) };
+    if (headers.size > 1000) headers.clear();
+    headers.set(cacheKey, entry);
+  }
+  return entry;
+}
+
 export function seal(key: Buffer, keyId: string, plaintext: Buffer, context: string): Buffer {
-  const id = Buffer.from(keyId, 'ascii');
-  const header = Buffer.concat([Buffer.from([VERSION, id.length]), id]);
+  const { header, aad } = headerOf(keyId, context);
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.concat([header, Buffer.from(context, 'utf8')]));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+  cipher.setAAD(aad);
+  // GCM is a stream cipher: update() gives the whole ciphertext and final() nothing more.
+  const body = cipher.update(plaintext);
+  cipher.final();
+  const out = Buffer.allocUnsafe(header.length + IV_BYTES + TAG_BYTES + body.length);
+  header.copy(out, 0);
+  iv.copy(out, header.length);
+  cipher.getAuthTag().copy(out, header.length + IV_BYTES);
+  body.copy(out, header.length + IV_BYTES + TAG_BYTES);
+  return out;
 }
 
 export function keyIdOf(ciphertext: Buffer): string {
