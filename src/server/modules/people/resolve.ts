@@ -13,7 +13,9 @@ import { savePeople, swapPeopleTables } from './resolve-save.ts';
  *
  * Scale: groups come out of PostgreSQL already sorted and grouped (`array_agg … GROUP BY <blind index>`),
  * so Node never holds a set of identifiers; it holds a union-find over record numbers in typed arrays,
- * ≈ 18 bytes per record (90 MB for 5M records).
+ * ≈ 14 bytes per record (70 MB for 5M records), plus the strong groups while they are linked (4–8 bytes
+ * per record that shares a customer or national id), then ≈ 26 bytes per person while people are saved
+ * (resolve-save.ts). It grows with the records, not flat: ≈ 1.3–2 GB at 95M records (issue 21's gap).
  */
 export interface ResolutionResult {
   people: number;
@@ -66,7 +68,7 @@ async function resolveWithSettings(
 ): Promise<ResolutionResult> {
   onPhase('loading records');
   // rn = import base (k · 2^32, k = 1, 2, …) + line number: every line of every attached import gets a
-  // slot found by arithmetic, no lookup table (~18 bytes per record in all, instead of ~28 with one).
+  // slot found by arithmetic, no lookup table (no lookup table, which would add ~10 bytes per record).
   const ranges = await read.query<{ k: string; lines: string }>(
     `SELECT rn_base / ${IMPORT_SPAN} AS k, checkpoint_line AS lines FROM imports
      WHERE ${where} AND status IN ('resolving', 'done') ORDER BY rn_base`,
@@ -244,6 +246,8 @@ async function resolveWithSettings(
     if (rootPn[root] === 0) rootPn[root] = ++nextPn;
   }
 
+  // The national ids' value numbers are done with too: their memory may go before people are folded.
+  strong.national_id = new Int32Array(0);
   onPhase('saving people');
   await savePeople(read, write, {
     incidentId,
