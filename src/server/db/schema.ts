@@ -305,7 +305,27 @@ export interface PeopleCellsTable {
   incident_id: string;
   jurisdiction: string;
   categories: number;
+  locale: string | null;
+  reachable_email: boolean;
+  reachable_phone: boolean;
+  reachable_postal: boolean;
   people: ColumnType<string, string | number, string | number>;
+  records: ColumnType<string, string | number, string | number>;
+}
+
+/** An incident's re-resolution after conflict decisions: queued, running (phase), done or failed (0018). */
+export interface PeopleResolutionsTable {
+  incident_id: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  phase: string | null;
+  requested: ColumnType<number, number | undefined, number>;
+  covered: ColumnType<number, number | undefined, number>;
+  requested_at: DefaultedTimestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  people: number | null;
+  error: string | null;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface PeopleTable {
@@ -719,6 +739,7 @@ export interface Database {
   record_people: RecordPeopleTable;
   people: PeopleTable;
   people_cells: PeopleCellsTable;
+  people_resolutions: PeopleResolutionsTable;
   resolution_conflicts: ResolutionConflictsTable;
   incident_owners: IncidentOwnersTable;
   incident_events: IncidentEventsTable;

@@ -234,6 +234,25 @@ export const conflictQuery = z.object({
 });
 export const conflictList = z.object({ conflicts: z.array(conflictSummary), total: z.number() });
 export const conflictDecisionRequest = z.object({ decision: z.enum(['merge', 'keep_apart']) });
+/**
+ * An incident's re-resolution after conflict decisions, run in the background: 'none' until a decision asks
+ * for one; while 'queued' or 'running' the console polls it; 'done' with the people it counted.
+ */
+export const peopleResolution = z.object({
+  state: z.enum(['none', 'queued', 'running', 'done', 'failed']),
+  /** What it is doing ('linking by email'…), or while queued what it waits for. */
+  phase: z.string().max(200).nullable(),
+  /** Decisions were taken while it runs: it runs once more when this run ends. */
+  isFollowUpQueued: z.boolean(),
+  requestedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** People after the last run that finished. */
+  people: z.number().nullable(),
+  /** Why the last run failed, for staff (never a raw error). */
+  error: z.string().max(500).nullable(),
+});
+export type PeopleResolutionDto = z.infer<typeof peopleResolution>;
 export const demoResponse = z.object({
   incidentId: z.string(),
   people: z.number(),

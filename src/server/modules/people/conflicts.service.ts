@@ -7,12 +7,13 @@ import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { maskedSides } from './conflict-identifiers.ts';
-import { resolveAgain } from './resolve-again.ts';
+import { ensureJobQueue, requestResolution } from './resolve-again.ts';
 
 /**
  * The conflicts queue: pairs of records that share an email or phone (or one strong identifier) but carry
  * different customer or national ids. Listing shows where each record came from, not who it is; a person
- * with `people:read_pii` can open both records. A decision is final and guarded; 'merge' re-runs resolution.
+ * with `people:read_pii` can open both records. A decision is final and guarded; 'merge' asks for the
+ * incident's people to be resolved again, in the background (resolve-again.ts).
  */
 export async function listConflicts(
   db: Executor,
@@ -20,6 +21,8 @@ export async function listConflicts(
   query: z.output<typeof conflictQuery>,
   /** For a reader with `people:read_pii`: masked identifiers on both sides, the page read audited. */
   reader?: { crypto: PlatformContext['crypto']; actor: Actor; requestId?: string | undefined },
+  /** Only this conflict (the answer to a decision), however long the list. */
+  onlyId?: string,
 ): Promise<{ conflicts: ConflictSummaryDto[]; total: number }> {
   const side = (alias: 'a' | 'b') =>
     sql<{ file_name: string; line_no: number; categories: number }>`(
@@ -42,15 +45,19 @@ export async function listConflicts(
     ])
     .where('c.incident_id', '=', incidentId)
     .where('c.status', '=', query.status)
+    .$if(onlyId !== undefined, (qb) => qb.where('c.id', '=', onlyId!))
     .orderBy('c.created_at')
     .limit(query.limit)
     .execute();
-  const total = await db
-    .selectFrom('resolution_conflicts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('incident_id', '=', incidentId)
-    .where('status', '=', query.status)
-    .executeTakeFirstOrThrow();
+  const total =
+    onlyId !== undefined
+      ? { n: rows.length }
+      : await db
+          .selectFrom('resolution_conflicts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('incident_id', '=', incidentId)
+          .where('status', '=', query.status)
+          .executeTakeFirstOrThrow();
   const identifiers = reader
     ? await db.transaction().execute((tx) => maskedSides(tx, reader, incidentId, rows, reader))
     : null;
@@ -75,12 +82,18 @@ export async function listConflicts(
   };
 }
 
+/**
+ * Records the decision and returns: on an incident of millions of records resolution takes minutes, so a
+ * merge enqueues it (same transaction) and the console follows its progress. Keeping apart changes nobody:
+ * resolution already refused that union and honours only 'merged' decisions, so it enqueues nothing.
+ */
 export async function decideConflict(
-  deps: Pick<PlatformContext, 'db' | 'crypto' | 'logger'>,
+  deps: Pick<PlatformContext, 'db'>,
   conflictId: string,
   decision: 'merge' | 'keep_apart',
   meta: { actor: Actor; requestId?: string | undefined },
 ): Promise<ConflictSummaryDto> {
+  if (decision === 'merge') await ensureJobQueue(deps.db);
   const decided = await deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('resolution_conflicts')
@@ -112,11 +125,11 @@ export async function decideConflict(
       target: { type: 'resolution_conflict', id: conflictId },
       details: { incidentId: row.incident_id },
     });
+    if (decision === 'merge') await requestResolution(tx, row.incident_id);
     return row;
   });
-  if (decision === 'merge') await resolveAgain(deps, decided.incident_id, meta);
   const status = decision === 'merge' ? 'merged' : 'kept_apart';
-  const list = await listConflicts(deps.db, decided.incident_id, { status, limit: 500 });
+  const list = await listConflicts(deps.db, decided.incident_id, { status, limit: 1 }, undefined, conflictId);
   const found = list.conflicts.find((c) => c.id === conflictId);
   if (!found) throw notFound('A conflict with this id');
   return found;

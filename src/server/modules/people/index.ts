@@ -14,7 +14,7 @@ export function createPeopleModule(ctx: Pick<PlatformContext, 'db' | 'crypto' | 
     /** Imports running in this process, in the background (started from the console, or resumed). */
     imports,
     /** Background jobs (the job registry runs them). */
-    jobs: peopleJobs(imports),
+    jobs: peopleJobs(ctx, imports),
     service: {
       runImport: (request: ImportRequest) => runImport(ctx, request),
       resumeImport: (...args: Parameters<typeof resumeImport> extends [unknown, ...infer R] ? R : never) =>
@@ -38,6 +38,7 @@ export {
 } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export {
+  audienceCellsOf,
   audienceOf,
   exposedCategoryMask,
   incidentPeopleFacts,

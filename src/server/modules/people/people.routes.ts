@@ -21,6 +21,7 @@ import { saveUpload, UploadTooLargeError, uploadSource } from './input/sources.t
 import type { Mapping } from './mapping.ts';
 import { findAffected, findPeople, peopleStats, viewPerson } from './people.service.ts';
 import { listPeople } from './people-list.ts';
+import { ensureJobQueue, requestResolution, resolutionState } from './resolve-again.ts';
 
 interface UploadSidecar {
   incidentId: string;
@@ -308,6 +309,42 @@ export function peopleRoutes(deps: Deps): FastifyPluginAsyncZod {
         return viewPerson(deps, request.params.id, request.params.personId, {
           actor: actorOf(request.principal!),
           requestId: request.id,
+        });
+      },
+    );
+
+    // The console polls this while people are being resolved again after conflict decisions.
+    app.get(
+      '/api/incidents/:id/people/resolution',
+      {
+        config: { access: { permission: 'people:read' } },
+        schema: { tags: ['people'], params: idParams, response: { 200: contract.peopleResolution } },
+      },
+      async (request) => {
+        await ensureIncident(request.params.id);
+        return resolutionState(deps.db, request.params.id);
+      },
+    );
+
+    // Runs the re-resolution again (after a failure); decisions taken meanwhile share the same run.
+    app.post(
+      '/api/incidents/:id/people/resolution',
+      {
+        config: { access: { permission: 'people:import' } },
+        schema: { tags: ['people'], params: idParams, response: { 200: contract.peopleResolution } },
+      },
+      async (request) => {
+        await ensureIncident(request.params.id);
+        await ensureJobQueue(deps.db);
+        return deps.db.transaction().execute(async (tx) => {
+          await requestResolution(tx, request.params.id);
+          await recordAudit(tx, {
+            actor: actorOf(request.principal!),
+            action: 'people.resolution_requested',
+            requestId: request.id,
+            target: { type: 'incident', id: request.params.id },
+          });
+          return resolutionState(tx, request.params.id);
         });
       },
     );
