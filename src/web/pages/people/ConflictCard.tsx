@@ -19,7 +19,8 @@ export function ConflictCard({ incidentId, conflict }: { incidentId: string; con
     mutationFn: (decision: Decision) =>
       api.post<Conflict>(`/api/conflicts/${conflict.id}/decision`, { decision }),
     onSettled: async () => {
-      // A merge re-resolves people: counts, charts and the other conflicts may all change.
+      // A merge starts a re-resolution in the background: its banner polls, and refreshes the counts,
+      // charts and other conflicts when it ends.
       await queryClient.invalidateQueries({ queryKey: peopleKeys.all(incidentId) });
       await queryClient.invalidateQueries({ queryKey: ['incidents'] });
     },
@@ -88,7 +89,7 @@ export function ConflictCard({ incidentId, conflict }: { incidentId: string; con
               loading={decide.isPending && decide.variables === 'merge'}
               disabled={decide.isPending}
               title="Merge these records into one person?"
-              message={`They will count as one person from now on, despite their different ${differing}s. This decision is final.`}
+              message={`They will count as one person from now on, despite their different ${differing}s. This decision is final. People are re-resolved in the background; the counts update when it finishes.`}
               confirmLabel="Merge"
               onConfirm={() => decide.mutate('merge')}
             >

@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatCount } from '../../components/format.ts';
 import { ConflictCard } from './ConflictCard.tsx';
 import { useConflicts } from './people-queries.ts';
+import { ResolutionBanner } from './ResolutionBanner.tsx';
 
 type ConflictTab = 'open' | 'merged' | 'kept_apart';
 
@@ -33,6 +34,7 @@ export function ConflictsQueue({ incidentId }: { incidentId: string }) {
           They are kept apart until someone decides: merge them into one person, or keep them apart for good.
         </Text>
       </div>
+      <ResolutionBanner incidentId={incidentId} />
       <Tabs value={tab} onChange={(value) => setTab((value ?? 'open') as ConflictTab)} keepMounted={false}>
         <Tabs.List aria-label="Conflicts by status">
           <Tabs.Tab value="open">

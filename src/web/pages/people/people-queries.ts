@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import type { PeopleResolutionDto } from '../../../shared/contracts/people.ts';
 import { api } from '../../api/client.ts';
 import type { ConflictList, ImportList, ImportSummary, PeopleStats } from '../../api/types.ts';
 
@@ -12,6 +13,7 @@ export const peopleKeys = {
   stats: (incidentId: string) => ['people', incidentId, 'stats'] as const,
   imports: (incidentId: string) => ['people', incidentId, 'imports'] as const,
   conflicts: (incidentId: string, status: string) => ['people', incidentId, 'conflicts', status] as const,
+  resolution: (incidentId: string) => ['people', incidentId, 'resolution'] as const,
   person: (incidentId: string, personId: string) => ['people', incidentId, 'person', personId] as const,
   issues: (importId: string) => ['imports', importId, 'issues'] as const,
 };
@@ -47,6 +49,20 @@ export function useConflicts(incidentId: string, status: 'open' | 'merged' | 'ke
     // With people:read_pii the cards carry masked identifiers, an audited read: no silent refetches.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
+  });
+}
+
+export function isResolutionActive(resolution: PeopleResolutionDto | undefined): boolean {
+  return resolution?.state === 'queued' || resolution?.state === 'running';
+}
+
+/** The re-resolution after conflict decisions (a background job), polled every second while it runs. */
+export function usePeopleResolution(incidentId: string) {
+  return useQuery({
+    queryKey: peopleKeys.resolution(incidentId),
+    queryFn: ({ signal }) =>
+      api.get<PeopleResolutionDto>(`/api/incidents/${incidentId}/people/resolution`, undefined, signal),
+    refetchInterval: (query) => (isResolutionActive(query.state.data) ? 1000 : false),
   });
 }
 
