@@ -38,7 +38,6 @@ export {
 } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export {
-  audienceCellsOf,
   audienceOf,
   exposedCategoryMask,
   incidentPeopleFacts,
