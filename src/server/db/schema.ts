@@ -305,7 +305,12 @@ export interface PeopleCellsTable {
   incident_id: string;
   jurisdiction: string;
   categories: number;
+  locale: string | null;
+  reachable_email: boolean;
+  reachable_phone: boolean;
+  reachable_postal: boolean;
   people: ColumnType<string, string | number, string | number>;
+  records: ColumnType<string, string | number, string | number>;
 }
 
 /** An incident's re-resolution after conflict decisions: queued, running (phase), done or failed (0018). */

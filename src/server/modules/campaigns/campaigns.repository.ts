@@ -3,7 +3,7 @@ import type { Channel, VariantRule } from '../../../shared/contracts/campaigns.t
 import { categories } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import type { CampaignStatus, CampaignsTable } from '../../db/schema.ts';
-import { audienceOf } from '../people/index.ts';
+import { audienceCellsOf, audienceOf } from '../people/index.ts';
 import { firstChannelCase, variantCase } from './variants.ts';
 
 /**
@@ -203,17 +203,19 @@ export function audienceCells(
   incidentId: string,
   campaign: { selection: Selection; channels: Channel[]; activationCategories: number },
 ) {
+  // Over the incident's weighted cells (people per combination of the columns the rules read), not every
+  // person: the same counts from a few hundred rows.
   return db
-    .selectFrom(audienceOf(db, incidentId).as('p'))
+    .selectFrom(audienceCellsOf(db, incidentId).as('p'))
     .select([
       variantCase(campaign.selection).as('variant_id'),
       firstChannelCase(campaign.channels).as('channel'),
-      (eb) => eb.fn.countAll<string>().as('n'),
-      sql<string>`count(*) FILTER (WHERE (p.categories & ${campaign.activationCategories}) <> 0)`.as(
+      sql<string>`coalesce(sum(p.people), 0)`.as('n'),
+      sql<string>`coalesce(sum(p.people) FILTER (WHERE (p.categories & ${campaign.activationCategories}) <> 0), 0)`.as(
         'needing_code',
       ),
       ...categories.map((c, i) =>
-        sql<string>`count(*) FILTER (WHERE (p.categories & ${1 << i}) <> 0)`.as(`c_${c}`),
+        sql<string>`coalesce(sum(p.people) FILTER (WHERE (p.categories & ${1 << i}) <> 0), 0)`.as(`c_${c}`),
       ),
     ])
     .groupBy([sql`1`, sql`2`])

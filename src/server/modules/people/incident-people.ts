@@ -1,5 +1,14 @@
 import { sql } from 'kysely';
+import {
+  categoryMask,
+  highRiskCategories,
+  mediumRiskCategories,
+  type RiskTier,
+} from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
+
+const HIGH = categoryMask(highRiskCategories);
+const MEDIUM = categoryMask(mediumRiskCategories);
 
 /**
  * What other modules may know of an incident's people without reading them: how many there are, and which
@@ -44,8 +53,9 @@ export async function peopleByJurisdictionAndExposure(
 ): Promise<Array<{ jurisdiction: string; categories: number; people: number }>> {
   const rows = await db
     .selectFrom('people_cells')
-    .select(['jurisdiction', 'categories', 'people'])
+    .select(['jurisdiction', 'categories', (eb) => eb.fn.sum<string>('people').as('people')])
     .where('incident_id', '=', incidentId)
+    .groupBy(['jurisdiction', 'categories'])
     .orderBy('jurisdiction')
     .orderBy('categories')
     .execute();
@@ -76,6 +86,30 @@ export function audienceOf(db: Executor, incidentId: string) {
       'reachable_email',
       'reachable_phone',
       'reachable_postal',
+    ])
+    .where('incident_id', '=', incidentId);
+}
+
+/**
+ * The incident's people as weighted cells: the columns of `audienceOf` but `pn`, one row per distinct
+ * combination with its number of people (`people`). What set-based counts over the audience read (a
+ * campaign's reach per variant and channel): a few hundred rows instead of every person.
+ */
+export function audienceCellsOf(db: Executor, incidentId: string) {
+  return db
+    .selectFrom('people_cells')
+    .select([
+      'incident_id',
+      'locale',
+      'categories',
+      sql<RiskTier>`CASE WHEN categories & ${HIGH} <> 0 THEN 'high' WHEN categories & ${MEDIUM} <> 0 THEN 'medium' ELSE 'low' END`.as(
+        'risk_tier',
+      ),
+      'jurisdiction',
+      'reachable_email',
+      'reachable_phone',
+      'reachable_postal',
+      'people',
     ])
     .where('incident_id', '=', incidentId);
 }

@@ -38,6 +38,7 @@ export {
 } from './contacts.ts';
 export type { ImportProgress, ImportSummary } from './import-runner.ts';
 export {
+  audienceCellsOf,
   audienceOf,
   exposedCategoryMask,
   incidentPeopleFacts,

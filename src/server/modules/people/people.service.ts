@@ -1,5 +1,13 @@
 import { sql } from 'kysely';
-import { type Category, categories, categoriesOf, type RiskTier } from '../../../shared/taxonomy.ts';
+import {
+  type Category,
+  categories,
+  categoriesOf,
+  categoryMask,
+  highRiskCategories,
+  mediumRiskCategories,
+  type RiskTier,
+} from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
 import { type Actor, recordAudit } from '../../platform/audit/audit-log.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -9,6 +17,10 @@ import { normalizeEmail } from './normalize/email.ts';
 import { customerIdKey, normalizeCustomerId } from './normalize/identifiers.ts';
 import { normalizePhone } from './normalize/phone.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
+
+/** A person's risk tier follows from their categories (resolve-save.ts): the cells carry categories only. */
+const HIGH = categoryMask(highRiskCategories);
+const MEDIUM = categoryMask(mediumRiskCategories);
 
 /** Counts, lookups and the person view. Counting reads no personal data; lookups and views are audited. */
 export interface PeopleStats {
@@ -23,29 +35,33 @@ export interface PeopleStats {
 }
 
 export async function peopleStats(db: Executor, incidentId: string): Promise<PeopleStats> {
+  // From the incident's cells (people per jurisdiction, exposure, locale and reach: a few hundred rows,
+  // rewritten by each resolution), not from every person.
   const totals = await db
-    .selectFrom('people')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('people'),
-      sql<number>`coalesce(sum(record_count), 0)`.as('records'),
-      sql<number>`count(*) FILTER (WHERE reachable_email)`.as('email'),
-      sql<number>`count(*) FILTER (WHERE reachable_phone)`.as('phone'),
-      sql<number>`count(*) FILTER (WHERE reachable_postal)`.as('postal'),
-      sql<number>`count(*) FILTER (WHERE NOT (reachable_email OR reachable_phone OR reachable_postal))`.as(
+    .selectFrom('people_cells')
+    .select([
+      sql<number>`coalesce(sum(people), 0)`.as('people'),
+      sql<number>`coalesce(sum(records), 0)`.as('records'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE reachable_email), 0)`.as('email'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE reachable_phone), 0)`.as('phone'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE reachable_postal), 0)`.as('postal'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE NOT (reachable_email OR reachable_phone OR reachable_postal)), 0)`.as(
         'none',
       ),
-      sql<number>`count(*) FILTER (WHERE risk_tier = 'high')`.as('high'),
-      sql<number>`count(*) FILTER (WHERE risk_tier = 'medium')`.as('medium'),
-      sql<number>`count(*) FILTER (WHERE risk_tier = 'low')`.as('low'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH} <> 0), 0)`.as('high'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH} = 0 AND categories & ${MEDIUM} <> 0), 0)`.as(
+        'medium',
+      ),
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH | MEDIUM} = 0), 0)`.as('low'),
       ...categories.map((c, i) =>
-        sql<number>`count(*) FILTER (WHERE categories & ${1 << i} <> 0)`.as(`c_${c}`),
+        sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${1 << i} <> 0), 0)`.as(`c_${c}`),
       ),
     ])
     .where('incident_id', '=', incidentId)
     .executeTakeFirstOrThrow();
   const jurisdictions = await db
-    .selectFrom('people')
-    .select(['jurisdiction', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('people_cells')
+    .select(['jurisdiction', sql<number>`sum(people)`.as('n')])
     .where('incident_id', '=', incidentId)
     .groupBy('jurisdiction')
     .orderBy('n', 'desc')

@@ -274,14 +274,18 @@ async function resolveWithSettings(
       [incidentId],
     );
   }
-  // The incident's cells (people per jurisdiction and exposure), rewritten with its people (counted from
+  // The incident's cells (people per jurisdiction, exposure, locale and reach), rewritten with its people (counted from
   // people_next, the people savePeople just built): what other modules read instead of counting millions
   // of rows again (incident-people.ts).
   onPhase('counting people');
   await write.query('DELETE FROM people_cells WHERE incident_id = $1', [incidentId]);
   await write.query(
-    `INSERT INTO people_cells (incident_id, jurisdiction, categories, people)
-     SELECT $1::uuid, jurisdiction, categories, count(*) FROM people_next GROUP BY jurisdiction, categories`,
+    `INSERT INTO people_cells (incident_id, jurisdiction, categories, locale, reachable_email, reachable_phone,
+        reachable_postal, people, records)
+     SELECT $1::uuid, jurisdiction, categories, locale, reachable_email, reachable_phone, reachable_postal,
+        count(*), sum(record_count)
+     FROM people_next
+     GROUP BY jurisdiction, categories, locale, reachable_email, reachable_phone, reachable_postal`,
     [incidentId],
   );
   const people = await write.query<{ n: number }>(
