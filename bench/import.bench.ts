@@ -10,7 +10,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { timeConsolePages } from './support/console-timing.ts';
 import { bareImport } from './support/import-baseline.ts';
+import { importStageCosts } from './support/import-stages.ts';
 import { BENCH_HEADER, writeBenchCsv } from './support/synthetic-breach.ts';
 
 const args = process.argv.slice(2);
@@ -31,7 +33,11 @@ function dbUrl(name: string): string {
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
+  return withDatabase(serverUrl, fn);
+}
+
+async function withDatabase<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
@@ -174,13 +180,46 @@ async function candorImport(file: string, rows: number) {
       people: number;
       conflicts: number;
     };
-    return { ...run, summary, rowsPerSecond: rows / run.seconds };
+    // Every bad row reported: one rejected issue per rejected row, each with its line.
+    const reported = await withDatabase(dbUrl(name), async (c) =>
+      Number(
+        (
+          await c.query<{ n: string }>(
+            `SELECT count(DISTINCT line_no) AS n FROM import_issues WHERE severity = 'rejected'`,
+          )
+        ).rows[0]!.n,
+      ),
+    );
+    if (reported !== summary.rejected) {
+      throw new Error(`${summary.rejected} rows were rejected but ${reported} reported in import_issues`);
+    }
+    const databaseBytes = await admin(async (c) =>
+      Number((await c.query<{ n: string }>('SELECT pg_database_size($1) AS n', [name])).rows[0]!.n),
+    );
+    // The console over the incident just imported: each page's API requests, timed as a page load.
+    const pages = await timeConsolePages({
+      databaseUrl: dbUrl(name),
+      masterKey: env.CANDOR_MASTER_KEY,
+      incidentId,
+      // Fewer loads on the large incidents, where one page load takes long: enough for a p95 still.
+      samples: rows <= 1_000_000 ? 30 : 15,
+    });
+    const stages = await importStageCosts(file, dbUrl(name));
+    return { ...run, summary, rowsPerSecond: rows / run.seconds, databaseBytes, pages, stages, reported };
   } finally {
     await admin((c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`));
   }
 }
 
-const results: Array<{ rows: number; seconds: number }> = [];
+const results: Array<{
+  rows: number;
+  seconds: number;
+  bareSeconds: number;
+  ratio: number;
+  peakRssMb: number;
+  people: number;
+  databaseBytes: number;
+}> = [];
 for (const rows of sizes) {
   const file = path.join(outDir, `breach-${rows}.csv`);
   const clean = path.join(outDir, `breach-${rows}-clean.csv`);
@@ -202,7 +241,7 @@ for (const rows of sizes) {
   console.log(
     `candor import end to end:              ${Math.round(run.rowsPerSecond).toLocaleString()} rows/s ` +
       `(${run.seconds.toFixed(1)} s; ${run.summary.accepted.toLocaleString()} accepted, ${run.summary.rejected.toLocaleString()} rejected, ` +
-      `${run.summary.people.toLocaleString()} people, ${run.summary.conflicts.toLocaleString()} conflicts)`,
+      `${run.summary.people.toLocaleString()} people, ${run.summary.conflicts.toLocaleString()} conflicts; every rejected row reported with its line)`,
   );
   console.log(
     `ratio candor / bare import:            ${(run.rowsPerSecond / bare.rowsPerSecond).toFixed(2)}×  (goal ≥ 1.0×)`,
@@ -217,11 +256,55 @@ for (const rows of sizes) {
       `  ${phase.name.padEnd(38)}${phase.seconds.toFixed(1).padStart(7)} s  ${((phase.seconds / run.seconds) * 100).toFixed(0).padStart(3)} %`,
     );
   }
-  results.push({ rows, seconds: run.seconds });
+  console.log(
+    `parsing's CPU per record by stage (one thread, 100k-row sample; the bare import takes ${((bare.seconds / bare.rows) * 1e6).toFixed(1)} µs per row in all, wall):`,
+  );
+  for (const stage of run.stages) {
+    console.log(`  ${stage.stage.padEnd(38)}${stage.microsPerRow.toFixed(1).padStart(7)} µs`);
+  }
+  console.log('console pages over this incident (each page load: the API requests the page sends):');
+  for (const page of run.pages) {
+    console.log(
+      `  ${page.page.padEnd(38)} p50 ${page.p50.toFixed(0).padStart(5)} ms  p95 ${page.p95.toFixed(0).padStart(5)} ms  ${page.p95 < 500 ? 'met' : 'MISSED'} (goal p95 < 500 ms)`,
+    );
+  }
+  results.push({
+    rows,
+    seconds: run.seconds,
+    bareSeconds: bare.seconds,
+    ratio: run.rowsPerSecond / bare.rowsPerSecond,
+    peakRssMb: run.peakRssMb,
+    people: run.summary.people,
+    databaseBytes: run.databaseBytes,
+  });
+}
+
+// The table across sizes, linearity, and what the largest run says about the Maropost breach.
+console.log('\n== summary');
+console.log('rows         bare s  candor s  ratio  peak RSS  people       database');
+for (const r of results) {
+  console.log(
+    `${r.rows.toLocaleString('en-US').padEnd(12)} ${r.bareSeconds.toFixed(1).padStart(6)}  ${r.seconds.toFixed(1).padStart(8)}  ${r.ratio.toFixed(2).padStart(4)}×  ${String(r.peakRssMb).padStart(5)} MB  ${r.people.toLocaleString('en-US').padEnd(11)}  ${(r.databaseBytes / 1e9).toFixed(1)} GB`,
+  );
 }
 if (results.length > 1) {
   const [a, b] = [results[0]!, results.at(-1)!];
   console.log(
-    `\nlinearity: ${b.rows / a.rows}× the rows took ${(b.seconds / a.seconds).toFixed(2)}× the time (goal ≤ ${((b.rows / a.rows) * 1.1).toFixed(1)}×)`,
+    `linearity: ${b.rows / a.rows}× the rows took ${(b.seconds / a.seconds).toFixed(2)}× the time (goal ≤ ${((b.rows / a.rows) * 1.025).toFixed(1)}×)`,
   );
 }
+const largest = results.at(-1)!;
+const MAROPOST_RECORDS = 95_000_000;
+const scale = MAROPOST_RECORDS / largest.rows;
+// Time grows with the records (the import streams); the resolution's memory grows with them too: what the
+// largest run used above the smallest, per record, times 95M (see resolve.ts for the bytes per record).
+const smallest = results[0]!;
+const rssPerRecord =
+  results.length > 1 ? (largest.peakRssMb - smallest.peakRssMb) / (largest.rows - smallest.rows) : undefined;
+console.log(
+  `extrapolated to ${MAROPOST_RECORDS.toLocaleString('en-US')} records (≈ ${Math.round((largest.people * scale) / 1e6)}M people) from the ${largest.rows.toLocaleString('en-US')}-row run: ` +
+    `${((largest.seconds * scale) / 60).toFixed(0)} min (goal < 30 min), database ${((largest.databaseBytes * scale) / 1e9).toFixed(0)} GB` +
+    (rssPerRecord !== undefined
+      ? `, peak RSS ≈ ${Math.round(smallest.peakRssMb + rssPerRecord * (MAROPOST_RECORDS - smallest.rows))} MB (goal < 1024 MB)`
+      : ''),
+);
