@@ -1,9 +1,9 @@
-import { runMigrations, Logger as WorkerLogger } from 'graphile-worker';
 import { sql } from 'kysely';
 import type { PeopleResolutionDto } from '../../../shared/contracts/people.ts';
 import { type Db, dbOnClient, type Executor, poolOf } from '../../db/database.ts';
 import { advisoryLockClasses } from '../../platform/advisory-locks.ts';
 import { recordAudit, systemActor } from '../../platform/audit/audit-log.ts';
+import { enqueueInTransaction, ensureJobQueue } from '../../platform/jobs/enqueue.ts';
 import { appendTimeline } from '../incidents/index.ts';
 import type { ImportDeps as Deps } from './import-request.ts';
 import { resolveIncident } from './resolve.ts';
@@ -46,37 +46,16 @@ export async function requestResolution(tx: Executor, incidentId: string): Promi
   await enqueueResolution(tx, incidentId, 0);
 }
 
-async function enqueueResolution(db: Executor, incidentId: string, delayMs: number): Promise<void> {
-  // In SQL rather than through the runner, so the job commits with the decision. 'replace' on the job key:
-  // a waiting job is updated in place; a running one keeps running and a new one waits behind it. No named
-  // queue: a process that dies mid-run would keep it locked for hours (graphile-worker's lock timeout).
-  await sql`SELECT graphile_worker.add_job(
-      ${RESOLVE_AGAIN_JOB}::text,
-      json_build_object('incidentId', ${incidentId}::text),
-      run_at => now() + ${delayMs}::int * interval '1 millisecond',
-      max_attempts => ${RESOLVE_AGAIN_ATTEMPTS}::int,
-      job_key => ${`${RESOLVE_AGAIN_JOB}:${incidentId}`}::text,
-      job_key_mode => 'replace')`.execute(db);
+function enqueueResolution(db: Executor, incidentId: string, delayMs: number): Promise<void> {
+  return enqueueInTransaction(
+    db,
+    RESOLVE_AGAIN_JOB,
+    { incidentId },
+    { delayMs, maxAttempts: RESOLVE_AGAIN_ATTEMPTS, jobKey: `${RESOLVE_AGAIN_JOB}:${incidentId}` },
+  );
 }
 
-const silentWorkerLogger = new WorkerLogger(() => () => {});
-
-/**
- * graphile-worker's schema holds the queue. The job runner installs it when `serve` or `worker` starts, but
- * a decision may come first (a server still starting, a database used without a runner), so it is installed
- * here when missing; graphile-worker's migrations are safe to run from several processes at once.
- */
-export async function ensureJobQueue(db: Db): Promise<void> {
-  const { rows } = await sql<{ isReady: boolean }>`
-    SELECT to_regprocedure('graphile_worker.add_job(text,json,text,timestamptz,integer,text,integer,text[],text)')
-      IS NOT NULL AS "isReady"`.execute(db);
-  if (rows[0]?.isReady) return;
-  // Through a pool of its own that it closes, as the job runner does (graphile-worker changes the
-  // listeners of a pool it is lent).
-  const url = poolOf(db).options.connectionString;
-  if (!url) throw new Error('Installing the job queue needs the database connection string.');
-  await runMigrations({ connectionString: url, logger: silentWorkerLogger });
-}
+export { ensureJobQueue };
 
 /** Puts the job back a few seconds later, saying what it waits for, instead of holding a runner slot. */
 export async function deferResolution(db: Db, incidentId: string, waitingFor: string): Promise<void> {
