@@ -71,23 +71,6 @@ export function createChunkBuilder(context: ChunkContext, crypto: Pick<PiiCrypto
 }
 
 function recordLine(context: ChunkContext, line: number, r: BuiltRecord): string {
-  return [
-    context.incidentId,
-    context.rnBase + line,
-    context.importId,
-    line,
-    copyBytea(r.customerIdx),
-    copyBytea(r.nationalIdx),
-    copyBytea(r.emailIdx),
-    copyBytea(r.phoneIdx),
-    r.categories,
-    copyText(r.country),
-    copyText(r.region),
-    copyText(r.locale),
-    r.hasEmail ? 't' : 'f',
-    r.hasPhone ? 't' : 'f',
-    r.hasPostal ? 't' : 'f',
-    copyBytea(r.payload),
-    r.isEmailSmtpUtf8 ? 't' : 'f',
-  ].join('\t');
+  // One template rather than an array joined: this runs once per record.
+  return `${context.incidentId}\t${context.rnBase + line}\t${context.importId}\t${line}\t${copyBytea(r.customerIdx)}\t${copyBytea(r.nationalIdx)}\t${copyBytea(r.emailIdx)}\t${copyBytea(r.phoneIdx)}\t${r.categories}\t${copyText(r.country)}\t${copyText(r.region)}\t${copyText(r.locale)}\t${r.hasEmail ? 't' : 'f'}\t${r.hasPhone ? 't' : 'f'}\t${r.hasPostal ? 't' : 'f'}\t${copyBytea(r.payload)}\t${r.isEmailSmtpUtf8 ? 't' : 'f'}`;
 }

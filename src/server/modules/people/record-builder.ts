@@ -46,6 +46,12 @@ type Warning = Extract<RowIssue, { severity: 'warning' }>;
 export type BuildResult = { record: BuiltRecord; warnings: RowIssue[] } | { rejection: RowIssue };
 
 const bit = (c: Category) => 1 << categories.indexOf(c);
+const warning = (kind: ImportWarningKind, reason: string, field: string): Warning => ({
+  severity: 'warning',
+  kind,
+  reason,
+  field,
+});
 const LOCALE = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$/i;
 
 interface CompiledColumn {
@@ -93,30 +99,30 @@ export function createRecordBuilder(
         raw[c.spec] ??= v;
       }
       const warnings: Warning[] = [];
-      const warn = (kind: ImportWarningKind, reason: string, field: string) =>
-        warnings.push({ severity: 'warning', kind, reason, field });
 
       const country = raw.country ? normalizeCountry(raw.country) : (options.defaultCountry ?? null);
-      if (raw.country && !country) warn('unknown_country', 'unknown country', 'country');
+      if (raw.country && !country) warnings.push(warning('unknown_country', 'unknown country', 'country'));
       const region = raw.region ? normalizeRegion(raw.region, country) : null;
-      if (raw.region && !region) warn('unknown_region', 'unknown region', 'region');
+      if (raw.region && !region) warnings.push(warning('unknown_region', 'unknown region', 'region'));
 
       const email = raw.email ? normalizeEmail(raw.email) : null;
-      if (raw.email && !email) warn('malformed_email', 'malformed email', 'email');
+      if (raw.email && !email) warnings.push(warning('malformed_email', 'malformed email', 'email'));
       const isEmailSmtpUtf8 = email !== null && needsSmtpUtf8(email);
       if (isEmailSmtpUtf8) {
-        warn(
-          'email_needs_smtputf8',
-          'email needs SMTPUTF8 (an internationalized address: sent only through a relay that supports it, else the next channel)',
-          'email',
+        warnings.push(
+          warning(
+            'email_needs_smtputf8',
+            'email needs SMTPUTF8 (an internationalized address: sent only through a relay that supports it, else the next channel)',
+            'email',
+          ),
         );
       }
       const phone = raw.phone ? normalizePhone(raw.phone, country) : null;
-      if (raw.phone && !phone) warn('malformed_phone', 'malformed phone', 'phone');
+      if (raw.phone && !phone) warnings.push(warning('malformed_phone', 'malformed phone', 'phone'));
       const customerId = raw.customer_id ? normalizeCustomerId(raw.customer_id) : null;
       const nationalId = raw.national_id ? normalizeNationalId(raw.national_id) : null;
       if (raw.national_id && !nationalId)
-        warn('malformed_national_id', 'malformed national id', 'national_id');
+        warnings.push(warning('malformed_national_id', 'malformed national id', 'national_id'));
 
       if (!email && !phone && !customerId && !nationalId) {
         const hadBadValue = warnings.find((w) => ['email', 'phone', 'national_id'].includes(w.field ?? ''));
@@ -131,8 +137,7 @@ export function createRecordBuilder(
         };
       }
 
-      const payload: Record<string, string> = {};
-      for (const [field, value] of Object.entries(raw)) payload[field] = value;
+      const payload: Record<string, string> = { ...raw };
       if (email) payload.email = email;
       if (phone) payload.phone = phone;
       if (customerId) payload.customer_id = customerId;
