@@ -89,9 +89,13 @@ export function categoriesOf(mask: number): Category[] {
   return categories.filter((_, i) => (mask & (1 << i)) !== 0);
 }
 
+/** The two lists as bit masks: what SQL over a categories column compares with (`categories & mask`). */
+export const highRiskMask = categoryMask(highRiskCategories);
+export const mediumRiskMask = categoryMask(mediumRiskCategories);
+
 export function riskTierOf(mask: number): RiskTier {
-  if (mask & categoryMask(highRiskCategories)) return 'high';
-  if (mask & categoryMask(mediumRiskCategories)) return 'medium';
+  if (mask & highRiskMask) return 'high';
+  if (mask & mediumRiskMask) return 'medium';
   return 'low';
 }
 

@@ -1,14 +1,6 @@
 import { sql } from 'kysely';
-import {
-  categoryMask,
-  highRiskCategories,
-  mediumRiskCategories,
-  type RiskTier,
-} from '../../../shared/taxonomy.ts';
+import { highRiskMask, mediumRiskMask, type RiskTier } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
-
-const HIGH = categoryMask(highRiskCategories);
-const MEDIUM = categoryMask(mediumRiskCategories);
 
 /**
  * What other modules may know of an incident's people without reading them: how many there are, and which
@@ -102,7 +94,7 @@ export function audienceCellsOf(db: Executor, incidentId: string) {
       'incident_id',
       'locale',
       'categories',
-      sql<RiskTier>`CASE WHEN categories & ${HIGH} <> 0 THEN 'high' WHEN categories & ${MEDIUM} <> 0 THEN 'medium' ELSE 'low' END`.as(
+      sql<RiskTier>`CASE WHEN categories & ${highRiskMask} <> 0 THEN 'high' WHEN categories & ${mediumRiskMask} <> 0 THEN 'medium' ELSE 'low' END`.as(
         'risk_tier',
       ),
       'jurisdiction',

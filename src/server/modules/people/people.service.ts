@@ -3,9 +3,8 @@ import {
   type Category,
   categories,
   categoriesOf,
-  categoryMask,
-  highRiskCategories,
-  mediumRiskCategories,
+  highRiskMask,
+  mediumRiskMask,
   type RiskTier,
 } from '../../../shared/taxonomy.ts';
 import type { Executor } from '../../db/database.ts';
@@ -17,10 +16,6 @@ import { normalizeEmail } from './normalize/email.ts';
 import { customerIdKey, normalizeCustomerId } from './normalize/identifiers.ts';
 import { normalizePhone } from './normalize/phone.ts';
 import { PAYLOAD_CONTEXT } from './record-builder.ts';
-
-/** A person's risk tier follows from their categories (resolve-save.ts): the cells carry categories only. */
-const HIGH = categoryMask(highRiskCategories);
-const MEDIUM = categoryMask(mediumRiskCategories);
 
 /** Counts, lookups and the person view. Counting reads no personal data; lookups and views are audited. */
 export interface PeopleStats {
@@ -48,11 +43,13 @@ export async function peopleStats(db: Executor, incidentId: string): Promise<Peo
       sql<number>`coalesce(sum(people) FILTER (WHERE NOT (reachable_email OR reachable_phone OR reachable_postal)), 0)`.as(
         'none',
       ),
-      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH} <> 0), 0)`.as('high'),
-      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH} = 0 AND categories & ${MEDIUM} <> 0), 0)`.as(
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${highRiskMask} <> 0), 0)`.as('high'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${highRiskMask} = 0 AND categories & ${mediumRiskMask} <> 0), 0)`.as(
         'medium',
       ),
-      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${HIGH | MEDIUM} = 0), 0)`.as('low'),
+      sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${highRiskMask | mediumRiskMask} = 0), 0)`.as(
+        'low',
+      ),
       ...categories.map((c, i) =>
         sql<number>`coalesce(sum(people) FILTER (WHERE categories & ${1 << i} <> 0), 0)`.as(`c_${c}`),
       ),

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { categoryMask, highRiskCategories, mediumRiskCategories } from '../../../shared/taxonomy.ts';
+import { riskTierOf } from '../../../shared/taxonomy.ts';
 import { copyIn, copyNull, copyOut, copyText } from './copy.ts';
 
 /**
@@ -15,8 +15,6 @@ import { copyIn, copyNull, copyOut, copyText } from './copy.ts';
  * partition (0.8 s), inside the resolution's transaction: readers see the old mapping until it commits.
  * The people are written the same way (their upsert through four indexes took 4.3 s).
  */
-const HIGH = categoryMask(highRiskCategories);
-const MEDIUM = categoryMask(mediumRiskCategories);
 const EMAIL = 1;
 const PHONE = 2;
 const POSTAL = 4;
@@ -134,7 +132,7 @@ export async function savePeople(
       for (let pn = 1; pn < size; pn++) {
         if (records[pn] === 0) continue;
         const mask = categories[pn]!;
-        const tier = mask & HIGH ? 'high' : mask & MEDIUM ? 'medium' : 'low';
+        const tier = riskTierOf(mask);
         const place = jurisdiction[pn] ? jurisdictions.values[jurisdiction[pn]!]! : 'unknown';
         const lang = locale[pn] ? copyText(locales.values[locale[pn]!]!) : copyNull;
         const flags = reach[pn]!;
