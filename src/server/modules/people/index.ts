@@ -1,4 +1,5 @@
 import type { PlatformContext } from '../../platform/context.ts';
+import { conflictRoutes } from './conflicts.routes.ts';
 import { createImportJobs } from './import-jobs.ts';
 import { type ImportRequest, previewSource, resumeImport, runImport } from './import-runner.ts';
 import { parseMappingFile, parseMappingFileOptions } from './mapping.ts';
@@ -10,7 +11,7 @@ import { findPeople, peopleStats, viewPerson } from './people.service.ts';
 export function createPeopleModule(ctx: Pick<PlatformContext, 'db' | 'crypto' | 'logger' | 'config'>) {
   const imports = createImportJobs(ctx);
   return {
-    routes: [peopleRoutes({ ...ctx, jobs: imports })],
+    routes: [peopleRoutes({ ...ctx, jobs: imports }), conflictRoutes(ctx)],
     /** Imports running in this process, in the background (started from the console, or resumed). */
     imports,
     /** Background jobs (the job registry runs them). */
